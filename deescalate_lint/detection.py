@@ -1,0 +1,180 @@
+"""Decide a conversation's language, once per conversation, deterministically.
+
+Order of evidence (cheapest first):
+
+1. Script: Hangul -> ``ko``; Han without kana -> ``zh``; kana -> ``ja``; other
+   non-Latin scripts -> that script, which no rule supports.
+2. Latin script: frequent function words of each supported Latin-script
+   language. When they decide clearly (enough hits, far ahead of the runner-up)
+   that is the answer: it is exact on conversational text and costs
+   microseconds, where a langdetect call costs milliseconds.
+3. Otherwise langdetect, seeded, over the whole conversation (never a short
+   turn alone: "I'm sorry" on its own can come back as Swedish). Its answer is
+   restricted to supported languages unless it is confident the text is in
+   another language, which is then reported as unsupported.
+
+A turn inside a conversation is judged in another supported language only
+when the evidence is strong: a different script, or at least
+``SWITCH_MIN_HITS`` function words of another language and none of the
+conversation's (see ``turn_language``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from .languages import profile, supported_languages
+
+_WORD = regex.compile(r"[\p{L}']+")
+_SCRIPTS = {
+    "hangul": regex.compile(r"\p{Hangul}"),
+    "han": regex.compile(r"\p{Han}"),
+    "kana": regex.compile(r"[\p{Hiragana}\p{Katakana}]"),
+    "latin": regex.compile(r"\p{Latin}"),
+    "letter": regex.compile(r"\p{L}"),
+}
+#: Characters of the conversation that detection reads (enough to decide).
+SAMPLE_CHARS = 2000
+#: A Latin-script guess from function words needs this many hits...
+MIN_STOPWORD_HITS = 3
+#: ...and this lead over the runner-up.
+STOPWORD_MARGIN = 2.0
+SWITCH_MIN_HITS = 3
+#: langdetect must be at least this sure to call a text an unsupported language.
+UNSUPPORTED_CONFIDENCE = 0.90
+
+
+@dataclass(frozen=True)
+class Detection:
+    language: str | None
+    method: str
+    #: For an unsupported language, the code or script that was seen.
+    seen: str | None = None
+
+
+def script_counts(text: str) -> dict[str, int]:
+    return {name: len(pattern.findall(text)) for name, pattern in _SCRIPTS.items()}
+
+
+def _by_script(text: str) -> Detection | None:
+    counts = script_counts(text)
+    letters = counts["letter"]
+    if letters == 0:
+        return Detection(None, "script")
+    if counts["hangul"] >= 0.3 * letters:
+        return Detection("ko", "script")
+    if counts["kana"] >= 0.1 * letters:
+        return Detection(None, "script", seen="ja")
+    if counts["han"] >= 0.3 * letters:
+        return Detection("zh", "script")
+    if counts["latin"] < 0.5 * letters:
+        return Detection(None, "script", seen="non-Latin script")
+    return None
+
+
+def stopword_scores(text: str) -> Counter[str]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    scores: Counter[str] = Counter()
+    for code in _latin_languages():
+        stops = profile(code).stopwords
+        scores[code] = sum(1 for w in words if w in stops)
+    return scores
+
+
+@lru_cache(maxsize=1)
+def _latin_languages() -> tuple[str, ...]:
+    return tuple(c for c in supported_languages() if profile(c).stopwords)
+
+
+def _by_stopwords(text: str) -> Detection | None:
+    ranked = stopword_scores(text).most_common()
+    if not ranked:
+        return None
+    best, hits = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if hits >= MIN_STOPWORD_HITS and hits >= STOPWORD_MARGIN * max(runner_up, 1):
+        return Detection(best, "stopwords")
+    return None
+
+
+def detect(text: str) -> Detection:
+    """The language of a whole conversation's text."""
+    sample = text[:SAMPLE_CHARS]
+    return _by_script(sample) or _by_stopwords(sample) or _by_langdetect(sample)
+
+
+def _by_langdetect(text: str) -> Detection:
+    if not _WORD.search(text):
+        return Detection(None, "langdetect")
+    try:
+        everything = _detector(restricted=False, text=text)
+        if everything:
+            top_code, top_prob = everything[0]
+            if top_code in supported_languages():
+                return Detection(top_code, "langdetect")
+            if top_prob >= UNSUPPORTED_CONFIDENCE and len(_WORD.findall(text)) >= 4:
+                return Detection(None, "langdetect", seen=top_code)
+        restricted = _detector(restricted=True, text=text)
+    except Exception:  # langdetect raises on text with no features
+        return Detection(None, "langdetect")
+    if restricted:
+        return Detection(restricted[0][0], "langdetect")
+    return Detection(None, "langdetect")
+
+
+def _detector(restricted: bool, text: str) -> list[tuple[str, float]]:
+    factory = _factory(restricted)
+    detector = factory.create()
+    detector.append(text)
+    ranked = []
+    for item in detector.get_probabilities():
+        code = "zh" if item.lang.startswith("zh") else item.lang
+        ranked.append((code, float(item.prob)))
+    return ranked
+
+
+@lru_cache(maxsize=2)
+def _factory(restricted: bool) -> Any:
+    """A seeded langdetect factory; the restricted one knows only supported languages."""
+    import json
+    from pathlib import Path
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.seed = 0
+    if not restricted:
+        factory.load_profile(PROFILES_DIRECTORY)
+        return factory
+    wanted = {("zh-cn" if c == "zh" else c) for c in supported_languages()}
+    profiles = []
+    for name in sorted(wanted):
+        path = Path(PROFILES_DIRECTORY) / name
+        if path.is_file():
+            profiles.append(json.loads(path.read_text(encoding="utf-8")))
+    factory.load_json_profile(profiles)
+    return factory
+
+
+def turn_language(text: str, conversation_language: str) -> str:
+    """The language to judge one turn in: the conversation's unless strongly otherwise."""
+    scripted = _by_script(text)
+    if scripted is not None and scripted.language and scripted.language != conversation_language:
+        if script_counts(text)["letter"] >= 2:
+            return scripted.language
+    if scripted is None and conversation_language in _latin_languages():
+        scores = stopword_scores(text)
+        best, hits = scores.most_common(1)[0] if scores else (conversation_language, 0)
+        if best != conversation_language and hits >= SWITCH_MIN_HITS and scores[conversation_language] == 0:
+            return best
+    elif scripted is None and conversation_language in ("zh", "ko"):
+        # Latin text inside a Chinese or Korean chat: switch only on clear evidence.
+        found = _by_stopwords(text)
+        if found is not None and found.language:
+            return found.language
+    return conversation_language

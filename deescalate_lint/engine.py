@@ -1,0 +1,264 @@
+"""The ``Linter``: configuration once, then transcripts in, findings and notices out.
+
+The path of the data, one module per step:
+``readers`` -> ``detection`` (language) -> ``context`` (prepared turns; ``nlp``
+tokens only on demand) -> ``logic`` types driven by ``rulepack`` data, with
+``scope`` and ``escalation`` judging context -> ``report``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import detection
+from .context import Conversation
+from .errors import ConfigError, InputError
+from .languages import supported_languages
+from .logic import logic_for
+from .model import Finding, Notice, Result, Role, Severity, Transcript, Turn
+from .patterns import PatternTimeout
+from .readers import Source, iter_sources, read_source
+from .readers.canonical import transcript_from_obj
+from .readers.text import parse_text
+from .roles import RoleTable, default_role_table
+from .rulepack import Rule, load_rules
+
+#: Notice codes raised by the engine itself rather than by a rule.
+NOTICE_LANGUAGE = "DL001"
+NOTICE_INPUT = "DL002"
+NOTICE_RULE_LANGUAGE = "DL003"
+NOTICE_RULE_ERROR = "DL004"
+
+TranscriptLike = Transcript | Mapping[str, Any] | str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What linting one input produced: results per transcript, and read errors."""
+
+    path: str
+    results: tuple[Result, ...]
+    errors: tuple[InputError, ...]
+
+
+class Linter:
+    """Reusable linter: build once (rules compiled, options checked), lint many."""
+
+    def __init__(
+        self,
+        *,
+        select: Sequence[str] | None = None,
+        ignore: Sequence[str] = (),
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        severity: Mapping[str, str] | None = None,
+        language: str | None = None,
+        roles: Mapping[str, str] | None = None,
+        rule_dirs: Iterable[str | os.PathLike[str]] = (),
+        input_format: str | None = None,
+    ) -> None:
+        all_rules = load_rules(Path(d) for d in rule_dirs)
+        _check_selectors(all_rules, [*(select or ()), *ignore])
+        self.rules: tuple[Rule, ...] = tuple(
+            rule
+            for rule in all_rules
+            if (select is None or any(rule.matches_selector(s) for s in select))
+            and not any(rule.matches_selector(s) for s in ignore)
+        )
+        self.options = {rule.slug: _merge_options(rule, (options or {}).get(rule.slug, {})) for rule in self.rules}
+        self.severity = _severities(all_rules, severity or {})
+        self.language = normalise_language(language) if language else None
+        try:
+            self.roles: RoleTable = default_role_table().with_overrides(roles or {})
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        self.input_format = input_format
+        _check_unknown_options(options or {}, all_rules)
+
+    # -- transcripts -------------------------------------------------------
+
+    def lint(self, transcript: TranscriptLike, language: str | None = None) -> list[Finding]:
+        """The findings for one transcript (notices are dropped; see ``results``)."""
+        return [r for r in self.results(transcript, language) if isinstance(r, Finding)]
+
+    def results(self, transcript: TranscriptLike, language: str | None = None) -> list[Result]:
+        """Findings and notices for one transcript, in a stable order."""
+        return self._lint_transcript(self.coerce(transcript), language)
+
+    def coerce(self, transcript: TranscriptLike) -> Transcript:
+        if isinstance(transcript, Transcript):
+            return transcript
+        if isinstance(transcript, str):
+            return parse_text(transcript, "<string>", self.roles)
+        if isinstance(transcript, Mapping):
+            return transcript_from_obj(transcript, "<object>", self.roles)
+        raise TypeError(f"cannot lint a {type(transcript).__name__}")
+
+    # -- files -------------------------------------------------------------
+
+    def lint_paths(self, paths: Iterable[str]) -> Iterator[Result | InputError]:
+        """Every result and read error for files, directories and ``-`` (stdin)."""
+        for source in iter_sources(paths):
+            if isinstance(source, InputError):
+                yield source
+                continue
+            yield from self.lint_source(source)
+
+    def lint_source(self, source: Source) -> Iterator[Result | InputError]:
+        for item in read_source(source, self.roles, self.input_format):
+            if isinstance(item, InputError):
+                yield item
+            else:
+                yield from self._lint_transcript(item, None)
+
+    # -- the pipeline ------------------------------------------------------
+
+    def _lint_transcript(self, transcript: Transcript, language: str | None) -> list[Result]:
+        notices: list[Notice] = [
+            _engine_notice(transcript, NOTICE_INPUT, "input", warning) for warning in transcript.warnings
+        ]
+        judged = [t for t in transcript.turns if t.role is Role.AGENT]
+        if not judged or not any(t.text.strip() for t in transcript.turns):
+            return list(notices)
+        code, notice = self._language(transcript, language)
+        if notice is not None:
+            notices.append(notice)
+        if code is None:
+            return list(notices)
+        turn_languages = [_turn_language(t, code) for t in transcript.turns]
+        convo = Conversation.build(transcript, code, turn_languages)
+        results: list[Result] = []
+        for rule in self.rules:
+            if _ignored(rule, transcript.ignore):
+                continue
+            if code not in rule.packs:
+                notices.append(
+                    _engine_notice(
+                        transcript,
+                        NOTICE_RULE_LANGUAGE,
+                        rule.slug,
+                        f"{rule.slug} has no patterns for language {code!r}; not checked",
+                    )
+                )
+                continue
+            try:
+                for result in logic_for(rule.logic)(rule, convo, self.options[rule.slug]):
+                    if isinstance(result, Finding):
+                        if _ignored(rule, transcript.turns[result.turn].ignore):
+                            continue
+                        result = self._with_severity(rule, result)
+                    results.append(result)
+            except PatternTimeout as exc:
+                notices.append(
+                    _engine_notice(
+                        transcript,
+                        NOTICE_RULE_ERROR,
+                        rule.slug,
+                        f"rule error in {rule.slug}: {exc}; the rule was skipped for this transcript",
+                    )
+                )
+        findings = sorted((r for r in results if isinstance(r, Finding)), key=Finding.sort_key)
+        rule_notices = [r for r in results if isinstance(r, Notice)]
+        return [*notices, *rule_notices, *findings]
+
+    def _language(self, transcript: Transcript, given: str | None) -> tuple[str | None, Notice | None]:
+        chosen = given or self.language or transcript.language
+        if chosen:
+            code = normalise_language(chosen)
+            if code in supported_languages():
+                return code, None
+            return None, _engine_notice(
+                transcript,
+                NOTICE_LANGUAGE,
+                "language",
+                f"language {chosen!r} is not supported (supported: {', '.join(supported_languages())}); "
+                "nothing was checked",
+            )
+        text = "\n".join(t.text for t in transcript.turns)
+        found = detection.detect(text)
+        if found.language:
+            return found.language, None
+        what = f"looks like {found.seen!r}, which is not supported" if found.seen else "could not be detected"
+        return None, _engine_notice(
+            transcript,
+            NOTICE_LANGUAGE,
+            "language",
+            f"the language {what}; nothing was checked (set it with --language or a 'language' field)",
+        )
+
+    def _with_severity(self, rule: Rule, finding: Finding) -> Finding:
+        wanted = self.severity.get(rule.slug)
+        if wanted is None or wanted is finding.severity:
+            return finding
+        from dataclasses import replace
+
+        return replace(finding, severity=wanted)
+
+
+def _turn_language(turn: Turn, conversation: str) -> str:
+    if len(turn.text) < 8:
+        return conversation
+    return detection.turn_language(turn.text, conversation)
+
+
+def normalise_language(code: str) -> str:
+    """``en-US`` -> ``en``, ``zh-Hans-CN`` -> ``zh``, ``ko_KR`` -> ``ko``."""
+    return code.replace("_", "-").split("-")[0].strip().lower()
+
+
+def _ignored(rule: Rule, ignore: frozenset[str]) -> bool:
+    return any(rule.matches_selector(s) for s in ignore)
+
+
+def _engine_notice(transcript: Transcript, code: str, rule: str, message: str) -> Notice:
+    return Notice(code=code, rule=rule, path=transcript.path, transcript=transcript.id, message=message)
+
+
+def _check_selectors(rules: Sequence[Rule], selectors: Sequence[str]) -> None:
+    for selector in selectors:
+        if not any(rule.matches_selector(selector) for rule in rules):
+            raise ConfigError(f"unknown rule {selector!r} (see `lint-transcript rules`)")
+
+
+def _merge_options(rule: Rule, given: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(rule.options)
+    for key, value in given.items():
+        if key not in rule.options:
+            known = ", ".join(sorted(rule.options)) or "none"
+            raise ConfigError(f"unknown option {key!r} for rule {rule.slug} (known: {known})")
+        default = rule.options[key]
+        if isinstance(default, bool) != isinstance(value, bool) or not isinstance(
+            value, (int, float) if isinstance(default, (int, float)) else type(default)
+        ):
+            raise ConfigError(
+                f"option {key!r} of rule {rule.slug} must be {type(default).__name__}, got {value!r}"
+            )
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise ConfigError(f"option {key!r} of rule {rule.slug} must not be negative")
+        merged[key] = value
+    return merged
+
+
+def _check_unknown_options(options: Mapping[str, Any], rules: Sequence[Rule]) -> None:
+    slugs = {rule.slug for rule in rules}
+    for slug in options:
+        if slug not in slugs:
+            raise ConfigError(f"options given for unknown rule {slug!r}")
+
+
+def _severities(rules: Sequence[Rule], given: Mapping[str, str]) -> dict[str, Severity]:
+    out = {}
+    for selector, value in given.items():
+        try:
+            level = Severity(value)
+        except ValueError:
+            raise ConfigError(f"severity for {selector!r} must be error, warning or info") from None
+        matched = [rule for rule in rules if rule.matches_selector(selector)]
+        if not matched:
+            raise ConfigError(f"severity given for unknown rule {selector!r}")
+        for rule in matched:
+            out[rule.slug] = level
+    return out

@@ -1,0 +1,80 @@
+"""Rule-pack examples: the notation, parsed into transcripts and expected spans.
+
+An example is one agent turn (a template), or several lines each starting
+``agent:`` or ``customer:``, optionally with times: ``customer [0.0-4.2]: ...``.
+In should-flag examples ``[[...]]`` marks the exact evidence each expected
+finding must quote; the markers are removed before linting.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import regex
+
+from .model import Role, Transcript, Turn
+
+_LINE = regex.compile(
+    r"^(?P<role>agent|customer)(?:\s*\[(?P<start>\d+(?:\.\d+)?)-(?P<end>\d+(?:\.\d+)?)\])?:\s?(?P<text>.*)$"
+)
+_MARK = regex.compile(r"\[\[(.+?)\]\]", regex.DOTALL)
+
+
+@dataclass(frozen=True)
+class Expected:
+    turn: int
+    start: int
+    end: int
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Example:
+    source: str
+    transcript: Transcript
+    expected: tuple[Expected, ...]
+
+
+def parse_example(source: str, label: str = "<example>") -> Example:
+    body = textwrap.dedent(source).strip("\n")
+    lines = body.splitlines()
+    turns: list[tuple[Role, str, float | None, float | None]] = []
+    if lines and all(_LINE.match(line.strip()) for line in lines if line.strip()):
+        for line in lines:
+            if not line.strip():
+                continue
+            match = _LINE.match(line.strip())
+            assert match is not None
+            start = float(match["start"]) if match["start"] else None
+            end = float(match["end"]) if match["end"] else None
+            turns.append((Role(match["role"]), match["text"], start, end))
+        template = False
+    else:
+        turns.append((Role.AGENT, body.strip(), None, None))
+        template = True
+    built: list[Turn] = []
+    expected: list[Expected] = []
+    for index, (role, marked, start, end) in enumerate(turns):
+        plain, spans = _strip_marks(marked)
+        expected.extend(Expected(index, a, b, plain[a:b]) for a, b in spans)
+        built.append(Turn(speaker=role.value, role=role, text=plain, start=start, end=end))
+    return Example(source, Transcript(tuple(built), path=label, template=template), tuple(expected))
+
+
+def _strip_marks(text: str) -> tuple[str, list[tuple[int, int]]]:
+    spans = []
+    out = []
+    last = 0
+    length = 0
+    for match in _MARK.finditer(text):
+        before = text[last : match.start()]
+        out.append(before)
+        length += len(before)
+        inner = match.group(1)
+        spans.append((length, length + len(inner)))
+        out.append(inner)
+        length += len(inner)
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out), spans

@@ -1,0 +1,49 @@
+"""Cross-turn sequence: an agent phrase judged by what the customer did before it.
+
+Used by email-when-call-needed: the agent's ``redirect`` phrase (to email, a
+ticket, a form, "in writing") is a finding only when one of the last
+``lookback`` customer turns before it is escalated (see escalation.py) and no
+earlier customer turn asked for writing itself (the ``customer_request``
+group). A template has no customer turns, so the rule cannot judge it; it
+says so in a notice when the phrase is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..context import Conversation
+from ..escalation import EscalationDetector
+from ..model import Finding, Notice
+from ..rulepack import Rule
+from .common import group, notice, surviving
+
+
+def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterator[Finding | Notice]:
+    lookback = int(options["lookback"])
+    detector = EscalationDetector.default()
+    for view in convo.agent_views():
+        hits = surviving(convo, view, convo.hits(group(rule, view, "redirect"), view), rule.vetoes)
+        if not hits:
+            continue
+        customers = convo.customer_views_before(view.index)
+        if not customers:
+            if convo.transcript.template:
+                yield notice(
+                    rule,
+                    convo,
+                    f"turn {view.index}: sends the customer to a written channel "
+                    f'("{view.turn.text[hits[0].start:hits[0].end]}"); whether that is right depends '
+                    "on the customer's mood, which a template cannot show",
+                )
+            continue
+        if any(convo.hits(group(rule, c, "customer_request"), c) for c in customers):
+            continue
+        for customer in reversed(customers[-lookback:]):
+            state = detector.assess(convo, customer)
+            if state.escalated:
+                detail = f"The customer was upset in turn {customer.index}: {state.describe()}."
+                hit = hits[0]
+                yield convo.finding(rule, view, hit.start, hit.end, detail=detail)
+                break

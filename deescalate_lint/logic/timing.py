@@ -1,0 +1,207 @@
+"""Timing and cut-in traces: did the agent cut the customer off?
+
+Signals, each from the rule's language pack or the timestamps:
+
+* timing: the agent starts ``overlap`` seconds or more before the preceding
+  customer turn ends. Overlap alone is not enough: speech-recognition segment
+  ends carry trailing silence, and agents rightly start a backchannel ("mhm"),
+  a closing ("thank you for calling") or an answer as a question ends. On
+  real calls (the 17 Harper Valley calls) that is every overlap seen. So the
+  timing signal also needs the customer to have been cut short: the
+  overlapped stretch, at the customer's own speaking rate, must cover at least
+  ``min-words-spoken-over`` words, and either the overlap is long
+  (``long-overlap``, the customer kept talking) or the customer resumes within
+  ``resume-window`` seconds of the agent's turn (they had not finished).
+* cut-off: the customer turn before ends in a dash or an overlap annotation
+  with no sentence-final punctuation (``--`` alone is weak: some transcribers
+  end every unfinished thought with it). A trailing "..." is trailing off.
+* protest: the next customer turn says "let me finish", "you're not listening".
+* cut-in: the agent turn opens with "let me stop you there", "hold on, hold on".
+
+Strong signals flag alone; a weak one needs another. Backchannels and
+closings are never interruptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import regex
+
+from ..context import Conversation, TurnView
+from ..model import Finding, Notice
+from ..rulepack import Rule
+from .common import group, notice
+
+_LETTER = regex.compile(r"\p{L}")
+_WORDS = regex.compile(r"[\p{L}\p{N}'\-]+")
+_OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
+#: Evidence quoting the agent's opening is cut to about this many characters.
+_OPENING_MAX = 60
+#: A cut-in phrase must start within this many characters of the turn's start.
+_CUT_IN_REACH = 12
+
+
+def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterator[Finding | Notice]:
+    timed = convo.transcript.has_timing
+    has_customer = any(v.is_customer for v in convo.views)
+    if has_customer and any(v.is_agent for v in convo.views) and not timed:
+        yield notice(
+            rule,
+            convo,
+            "timing check not run: the turns have no start and end times; "
+            "only textual signs of cutting in were checked",
+        )
+    views = convo.views
+    for position, view in enumerate(views):
+        if not view.is_agent or position == 0:
+            continue
+        previous = views[position - 1]
+        customer = _preceding_customer(views, position)
+        if customer is None:
+            continue
+        if _is_backchannel_or_closing(rule, convo, view):
+            continue
+        signals: list[tuple[str, str]] = []  # (strength, description)
+        cut_in = _cut_in(rule, convo, view)
+        if cut_in is not None and previous.is_customer:
+            signals.append(("strong", "cut-in"))
+        if previous.is_customer:
+            mark = _cut_off_mark(rule, convo, previous)
+            if mark:
+                signals.append(mark)
+        protest = _protest_after(rule, convo, views, position)
+        if protest is not None:
+            signals.append(("strong", f'protest: the customer replied "{protest}"'))
+        if timed:
+            timing = _timing_signal(options, views, position, customer)
+            if timing:
+                signals.append(("strong", timing))
+        strong = [d for s, d in signals if s == "strong"]
+        if not strong and len(signals) < 2:
+            continue
+        descriptions = [d for _, d in signals if d != "cut-in"]
+        if cut_in is not None:
+            start, end = cut_in
+            kind = "cut-in"
+        else:
+            start, end = _opening(view)
+            kind = None
+        if start == end:
+            continue
+        detail = ("Signs: " + "; ".join(descriptions) + ".") if descriptions else None
+        yield convo.finding(rule, view, start, end, kind=kind, detail=detail)
+
+
+def _preceding_customer(views: list[TurnView], position: int) -> TurnView | None:
+    for earlier in reversed(views[:position]):
+        if earlier.is_customer:
+            return earlier
+    return None
+
+
+def _is_backchannel_or_closing(rule: Rule, convo: Conversation, view: TurnView) -> bool:
+    text = view.text
+    hits = convo.hits(group(rule, view, "backchannel"), view)
+    if hits:
+        rest = "".join(
+            text[a:b] for a, b in _gaps(len(text), [(h.start, h.end) for h in hits])
+        )
+        if not _LETTER.search(rest):
+            return True
+    for name in ("closing", "yielding"):
+        found = convo.hits(group(rule, view, name), view)
+        if found and found[0].start <= _CUT_IN_REACH:
+            return True
+    return False
+
+
+def _gaps(length: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, last = [], 0
+    for a, b in spans:
+        out.append((last, a))
+        last = b
+    out.append((last, length))
+    return out
+
+
+def _cut_in(rule: Rule, convo: Conversation, view: TurnView) -> tuple[int, int] | None:
+    for hit in convo.hits(group(rule, view, "cut_in"), view):
+        if hit.start <= _CUT_IN_REACH:
+            return hit.start, hit.end
+    return None
+
+
+def _cut_off_mark(rule: Rule, convo: Conversation, customer: TurnView) -> tuple[str, str] | None:
+    tail = customer.text.rstrip()
+    if not tail:
+        return None
+    for name, strength in (("trail_off", None), ("cut_off", "strong"), ("weak_cut_off", "weak")):
+        found = group(rule, customer, name)
+        if found is None:
+            continue
+        for hit in found.finditer(tail):
+            if hit.end == len(tail):
+                if strength is None:
+                    return None
+                shown = customer.turn.text[hit.start : hit.end]
+                return strength, f'the customer\'s turn {customer.index} breaks off ("{shown}")'
+    return None
+
+
+def _protest_after(
+    rule: Rule, convo: Conversation, views: list[TurnView], position: int
+) -> str | None:
+    for later in views[position + 1 :]:
+        if later.is_customer:
+            hits = convo.hits(group(rule, later, "protest"), later)
+            return later.turn.text[hits[0].start : hits[0].end] if hits else None
+    return None
+
+
+def _timing_signal(
+    options: Mapping[str, Any], views: list[TurnView], position: int, customer: TurnView
+) -> str | None:
+    agent = views[position].turn
+    said = customer.turn
+    if agent.start is None or said.end is None or said.start is None or agent.end is None:
+        return None
+    overlap = said.end - agent.start
+    if overlap < float(options["overlap-threshold"]):
+        return None
+    duration = max(said.end - said.start, 1e-6)
+    words = len(_WORDS.findall(said.text))
+    spoken_over = min(words, overlap * words / duration)
+    if spoken_over < float(options["min-words-spoken-over"]):
+        return None
+    long_overlap = overlap >= float(options["long-overlap"])
+    resumed = any(
+        v.is_customer
+        and v.turn.start is not None
+        and said.start < v.turn.start <= agent.end + float(options["resume-window"])
+        for v in views[position + 1 :]
+    )
+    if not (long_overlap or resumed):
+        return None
+    how = "kept talking" if long_overlap else "tried to go on"
+    return (
+        f"started {overlap:.1f} s before the customer finished (about {spoken_over:.0f} "
+        f"words spoken over) and the customer {how}"
+    )
+
+
+def _opening(view: TurnView) -> tuple[int, int]:
+    """The agent's first words: what the customer heard them cut in with."""
+    match = _OPENING.match(view.text)
+    if not match:
+        stripped = view.text.strip()
+        start = view.text.find(stripped[:1]) if stripped else 0
+        return start, start + min(len(stripped), 60)
+    start, end = match.span(1)
+    if end - start > _OPENING_MAX:
+        space = view.text.rfind(" ", start, start + _OPENING_MAX)
+        end = space if space > start else start + _OPENING_MAX
+    while end > start and view.text[end - 1] in " \t,:":
+        end -= 1
+    return start, end

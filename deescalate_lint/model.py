@@ -1,0 +1,160 @@
+"""The data model: transcripts in, findings and notices out.
+
+Everything here is a frozen dataclass so that a transcript read once can be
+handed to many rules (and many processes) without anyone changing it under
+another's feet, and so that findings compare and sort by value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Role(str, Enum):
+    """Who spoke a turn. Only the agent's behaviour is ever judged."""
+
+    AGENT = "agent"
+    CUSTOMER = "customer"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's contribution: a chat message, a speech segment, a template."""
+
+    speaker: str
+    role: Role
+    text: str
+    start: float | None = None
+    end: float | None = None
+    #: Rules the transcript author asked to skip for this turn (``lint.ignore``).
+    ignore: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """A conversation (or a single response template) as read from one source."""
+
+    turns: tuple[Turn, ...]
+    id: str | None = None
+    language: str | None = None
+    channel: str | None = None
+    #: Where it came from, for messages: a file path, ``<stdin>`` or ``<string>``.
+    path: str = "<string>"
+    #: 1-based line of the source file where the transcript starts (JSONL), if known.
+    line: int | None = None
+    #: Rules the transcript author asked to skip for the whole transcript.
+    ignore: frozenset[str] = frozenset()
+    #: True when the text came from a response template rather than a conversation.
+    template: bool = False
+    #: Problems the reader worked around (bad timestamps...), reported as notices.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def has_timing(self) -> bool:
+        """True when every turn carries both a start and an end time."""
+        return bool(self.turns) and all(
+            t.start is not None and t.end is not None for t in self.turns
+        )
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage of the guidance that justifies a rule."""
+
+    document: str
+    title: str
+    section: str
+    lines: tuple[int, int]
+    key_phrase: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "title": self.title,
+            "section": self.section,
+            "lines": list(self.lines),
+            "key_phrase": self.key_phrase,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the agent said or did that escalates; ``evidence == text[start:end]``."""
+
+    code: str
+    rule: str
+    severity: Severity
+    path: str
+    transcript: str | None
+    turn: int
+    speaker: str
+    start: int
+    end: int
+    evidence: str
+    message: str
+    suggestion: str
+    citations: tuple[Citation, ...]
+    language: str | None = None
+    kind: str = field(default="finding", init=False)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.transcript or "", self.turn, self.start, self.end, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "path": self.path,
+            "transcript": self.transcript,
+            "turn": self.turn,
+            "speaker": self.speaker,
+            "start": self.start,
+            "end": self.end,
+            "evidence": self.evidence,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "citations": [c.to_dict() for c in self.citations],
+            "language": self.language,
+        }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A check that could not run, said out loud instead of passing silently."""
+
+    code: str
+    rule: str
+    path: str
+    transcript: str | None
+    message: str
+    kind: str = field(default="notice", init=False)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.transcript or "", -1, -1, -1, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "code": self.code,
+            "rule": self.rule,
+            "path": self.path,
+            "transcript": self.transcript,
+            "message": self.message,
+        }
+
+
+Result = Finding | Notice

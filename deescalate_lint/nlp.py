@@ -1,0 +1,74 @@
+"""Tokens and sentences, from spaCy blank pipelines created once per language.
+
+spaCy is imported lazily: it costs over half a second to import, and most
+turns never need tokens (only a turn where a trigger matched does, to judge
+negation and hedge scope). Per-language choices:
+
+* en, de, fi: spaCy's rule-based tokeniser for the language, plus the
+  punctuation-based ``sentencizer``. Inflection is handled by the patterns,
+  not by lemmas (blank pipelines have none).
+* zh: spaCy's default ``char`` segmenter: one token per character. Scope
+  windows are then counted in characters, which suits a language whose
+  negators (不, 没, 无法) sit directly before the verb they govern. jieba would
+  add a dictionary and 1 s of start-up for no change in the answers here.
+* ko: spaCy's rule-based tokeniser instead of the default MeCab one (MeCab
+  needs a system dictionary that cannot be installed offline). Tokens are
+  then eojeol (space-separated words); negation that is glued to the verb
+  (``보장 못 해요``, ``할 수 없``) is caught because scope windows are read from
+  the raw text right after the trigger, not from whole tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+#: Sentence-final punctuation across the supported languages, for the sentencizer.
+_PUNCT_CHARS = [".", "!", "?", "。", "！", "？", "…", "؟", "｡", "\n"]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Character offsets of the tokens and sentences of one text."""
+
+    tokens: tuple[tuple[int, int], ...]
+    sentences: tuple[tuple[int, int], ...]
+
+    def sentence_of(self, start: int, end: int) -> tuple[int, int]:
+        for s0, s1 in self.sentences:
+            if s0 <= start < s1 or (s0 < end <= s1):
+                return s0, max(s1, end)
+        return start, end
+
+    def before(self, position: int, lower: int, count: int) -> list[tuple[int, int]]:
+        """Up to ``count`` tokens that end at or before ``position`` and start at ``lower`` or later."""
+        picked = [t for t in self.tokens if lower <= t[0] and t[1] <= position]
+        return picked[-count:] if count else []
+
+    def after(self, position: int, upper: int, count: int) -> list[tuple[int, int]]:
+        picked = [t for t in self.tokens if position <= t[0] and t[1] <= upper]
+        return picked[:count]
+
+
+@lru_cache(maxsize=16)
+def pipeline(language: str) -> Any:
+    """A blank spaCy pipeline with a sentencizer, built once per language."""
+    import spacy
+
+    if language == "ko":
+        nlp = spacy.blank("ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
+    else:
+        try:
+            nlp = spacy.blank(language)
+        except Exception:  # an unknown code: the language-neutral tokeniser still works
+            nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT_CHARS})
+    return nlp
+
+
+def tokenise(text: str, language: str) -> Tokens:
+    doc = pipeline(language)(text)
+    tokens = tuple((t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
+    sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    return Tokens(tokens, sentences or ((0, len(text)),))

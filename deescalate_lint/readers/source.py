@@ -1,0 +1,136 @@
+"""A readable input (a file or standard input) and how its bytes become text."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import InputError
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass
+class Source:
+    """Where transcripts come from. Files are opened read-only, and only when read."""
+
+    label: str
+    path: Path | None = None
+    _data: bytes | None = field(default=None, repr=False)
+
+    @classmethod
+    def file(cls, path: Path) -> Source:
+        return cls(label=str(path), path=path)
+
+    @classmethod
+    def stdin(cls, stream: BinaryIO) -> Source:
+        return cls(label="<stdin>", _data=stream.read())
+
+    @classmethod
+    def from_text(cls, text: str, label: str = "<string>") -> Source:
+        return cls(label=label, _data=text.encode("utf-8"))
+
+    @property
+    def suffix(self) -> str:
+        return self.path.suffix.lower() if self.path is not None else ""
+
+    def read_bytes(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        assert self.path is not None
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise InputError(self.label, f"cannot read file: {exc.strerror}") from None
+
+    def read_text(self) -> str:
+        return decode(self.read_bytes(), self.label)
+
+    def head(self, size: int = 4096) -> str:
+        """The start of the content, for sniffing its format."""
+        try:
+            if self._data is not None:
+                data = self._data[:size]
+            else:
+                assert self.path is not None
+                with self.path.open("rb") as handle:
+                    data = handle.read(size)
+        except OSError:
+            return ""
+        encoding, skip = _bom_encoding(data)
+        return data[skip:].decode(encoding or "utf-8", errors="ignore")
+
+    def iter_lines(self) -> Iterator[tuple[int, str | InputError]]:
+        """Decoded lines, numbered from 1; streamed from disk so memory stays flat.
+
+        A line that is not valid text comes back as an ``InputError`` naming it,
+        and the lines after it are still read.
+        """
+        if self._data is not None:
+            stream: Iterator[bytes] = iter(self._data.splitlines(keepends=True))
+            yield from self._decode_lines(stream)
+            return
+        assert self.path is not None
+        try:
+            handle = self.path.open("rb")
+        except OSError as exc:
+            raise InputError(self.label, f"cannot read file: {exc.strerror}") from None
+        with handle:
+            first = handle.read(4)
+            encoding, _ = _bom_encoding(first)
+            handle.seek(0)
+            if encoding and encoding.startswith(("utf-16", "utf-32")):
+                # Wide encodings cannot be split on b"\n"; decode the whole file.
+                text = decode(handle.read(), self.label)
+                for number, line in enumerate(text.splitlines(), start=1):
+                    yield number, line
+                return
+            yield from self._decode_lines(handle)
+
+    def _decode_lines(self, stream: Iterator[bytes] | BinaryIO) -> Iterator[tuple[int, str | InputError]]:
+        for number, raw in enumerate(stream, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            if b"\x00" in raw:
+                yield number, InputError(self.label, "NUL byte: not a text line", f"line {number}")
+                continue
+            try:
+                yield number, raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                place = f"line {number}:{exc.start + 1}"
+                yield number, InputError(self.label, "not valid UTF-8 text", place)
+
+
+def _bom_encoding(data: bytes) -> tuple[str | None, int]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None, 0
+
+
+def decode(data: bytes, label: str) -> str:
+    """Bytes to text: a BOM names the encoding, otherwise strict UTF-8."""
+    encoding, skip = _bom_encoding(data)
+    if encoding is None and b"\x00" in data:
+        offset = data.index(b"\x00")
+        raise InputError(label, "binary data (NUL byte): not a transcript", _place(data, offset))
+    try:
+        return data[skip:].decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        where = _place(data[skip:], exc.start) if encoding in (None, "utf-8") else f"byte {exc.start}"
+        raise InputError(label, f"not valid {encoding or 'UTF-8'} text", where) from None
+
+
+def _place(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return f"line {line}:{column}"

@@ -1,0 +1,214 @@
+"""Load rule packs: ``rules/<slug>/rule.toml`` plus one ``<language>.toml`` per language.
+
+``rule.toml`` holds what does not depend on language (code, logic type,
+severity, message, suggestion, options, citations); each language file holds
+that language's pattern groups and its should-flag / should-not-flag examples.
+A language is claimed by a rule only when its file has examples of both kinds.
+Loading reads TOML only: a rule pack can never run code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import RulePackError
+from .languages import profile
+from .model import Citation, Severity
+from .patterns import PatternGroup
+from .resources import read_toml, shipped_rules_dir
+
+LOGIC_TYPES = ("phrase", "count", "sequence", "timing")
+
+_RULE_KEYS = {
+    "code", "slug", "name", "logic", "severity", "summary", "why", "message", "suggestion",
+    "messages", "suggestions", "vetoes", "options", "citations", "examples_note",
+}
+_LANG_KEYS = {"patterns", "examples", "language", "notes"}
+_CITATION_KEYS = {"document", "section", "lines", "key_phrase"}
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """One rule's data for one language."""
+
+    rule: str
+    language: str
+    path: Path
+    raw_patterns: Mapping[str, Any]
+    should_flag: tuple[str, ...]
+    should_not_flag: tuple[str, ...]
+
+    @cached_property
+    def groups(self) -> dict[str, PatternGroup]:
+        lang = profile(self.language)
+        return {
+            name: lang.compile(f"{self.path} patterns.{name}", name, items)
+            for name, items in self.raw_patterns.items()
+        }
+
+    def group(self, name: str) -> PatternGroup | None:
+        return self.groups.get(name)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    slug: str
+    name: str
+    logic: str
+    severity: Severity
+    summary: str
+    why: str
+    message: str
+    suggestion: str
+    citations: tuple[Citation, ...]
+    options: Mapping[str, Any]
+    directory: Path
+    packs: Mapping[str, LanguagePack]
+    messages: Mapping[str, str] = field(default_factory=dict)
+    suggestions: Mapping[str, str] = field(default_factory=dict)
+    vetoes: frozenset[str] = frozenset()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.packs))
+
+    def message_for(self, kind: str | None) -> str:
+        return self.messages.get(kind or "", self.message)
+
+    def suggestion_for(self, kind: str | None) -> str:
+        return self.suggestions.get(kind or "", self.suggestion)
+
+    def matches_selector(self, selector: str) -> bool:
+        """A code (``DL102``), a code prefix (``DL1``), or the slug."""
+        return selector == self.slug or self.code.startswith(selector.upper())
+
+
+@lru_cache(maxsize=1)
+def _sources() -> dict[str, dict[str, Any]]:
+    return read_toml(shipped_rules_dir() / "sources.toml")
+
+
+def load_rule(directory: Path) -> Rule:
+    path = directory / "rule.toml"
+    data = read_toml(path)
+    where = str(path)
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise RulePackError(where, f"unknown key(s): {', '.join(sorted(unknown))}")
+    for key in ("code", "slug", "logic", "message", "suggestion"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise RulePackError(where, f"'{key}' is required and must be a string")
+    if data["logic"] not in LOGIC_TYPES:
+        raise RulePackError(where, f"logic must be one of {', '.join(LOGIC_TYPES)}")
+    if data["slug"] != directory.name:
+        raise RulePackError(where, f"slug {data['slug']!r} must equal the folder name {directory.name!r}")
+    try:
+        severity = Severity(data.get("severity", "warning"))
+    except ValueError:
+        raise RulePackError(where, "severity must be error, warning or info") from None
+    citations = tuple(_citation(where, item) for item in data.get("citations", []))
+    if not citations:
+        raise RulePackError(where, "a rule must cite at least one guidance passage")
+    packs = {}
+    for lang_file in sorted(directory.glob("*.toml")):
+        if lang_file.name == "rule.toml":
+            continue
+        pack = _language_pack(data["slug"], lang_file)
+        packs[pack.language] = pack
+    return Rule(
+        code=data["code"],
+        slug=data["slug"],
+        name=str(data.get("name", data["slug"])),
+        logic=data["logic"],
+        severity=severity,
+        summary=str(data.get("summary", "")),
+        why=str(data.get("why", "")),
+        message=data["message"],
+        suggestion=data["suggestion"],
+        citations=citations,
+        options=dict(data.get("options", {})),
+        directory=directory,
+        packs=packs,
+        messages=dict(data.get("messages", {})),
+        suggestions=dict(data.get("suggestions", {})),
+        vetoes=frozenset(data.get("vetoes", [])),
+    )
+
+
+def _citation(where: str, item: Any) -> Citation:
+    if not isinstance(item, dict) or set(item) != _CITATION_KEYS:
+        raise RulePackError(where, f"a citation needs exactly: {', '.join(sorted(_CITATION_KEYS))}")
+    sources = _sources()
+    document = item["document"]
+    if document not in sources:
+        raise RulePackError(where, f"citation of unknown document {document!r} (see sources.toml)")
+    lines = item["lines"]
+    if (
+        not isinstance(lines, list)
+        or len(lines) != 2
+        or not all(isinstance(n, int) for n in lines)
+        or not 1 <= lines[0] <= lines[1]
+    ):
+        raise RulePackError(where, "citation lines must be [first, last], 1-based")
+    return Citation(
+        document=document,
+        title=str(sources[document]["title"]),
+        section=str(item["section"]),
+        lines=(lines[0], lines[1]),
+        key_phrase=str(item["key_phrase"]),
+    )
+
+
+def _language_pack(slug: str, path: Path) -> LanguagePack:
+    data = read_toml(path)
+    where = str(path)
+    unknown = set(data) - _LANG_KEYS
+    if unknown:
+        raise RulePackError(where, f"unknown key(s): {', '.join(sorted(unknown))}")
+    language = path.stem
+    profile(language)  # the language must have a profile
+    examples = data.get("examples", {})
+    flag = examples.get("should_flag", [])
+    clean = examples.get("should_not_flag", [])
+    if not all(isinstance(x, str) for x in (*flag, *clean)):
+        raise RulePackError(where, "examples must be lists of strings")
+    if not flag or not clean:
+        raise RulePackError(where, "a language pack needs should_flag and should_not_flag examples")
+    patterns = data.get("patterns", {})
+    if not isinstance(patterns, dict):
+        raise RulePackError(where, "[patterns] must be a table of pattern lists")
+    return LanguagePack(slug, language, path, patterns, tuple(flag), tuple(clean))
+
+
+def rule_directories(roots: Iterable[Path]) -> list[Path]:
+    found = []
+    for root in roots:
+        if (root / "rule.toml").is_file():
+            found.append(root)
+            continue
+        found.extend(sorted(p.parent for p in root.glob("*/rule.toml")))
+    return found
+
+
+def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
+    """The shipped rules, then any user rule packs; codes and slugs must be unique."""
+    rules: list[Rule] = list(_shipped_rules())
+    for directory in rule_directories(extra_dirs):
+        rules.append(load_rule(directory))
+    seen: dict[str, Path] = {}
+    for rule in rules:
+        for key in (rule.code, rule.slug):
+            if key in seen and seen[key] != rule.directory:
+                raise RulePackError(str(rule.directory), f"{key} is already defined in {seen[key]}")
+            seen[key] = rule.directory
+    return tuple(sorted(rules, key=lambda r: r.code))
+
+
+@lru_cache(maxsize=1)
+def _shipped_rules() -> tuple[Rule, ...]:
+    return tuple(load_rule(d) for d in rule_directories([shipped_rules_dir()]))

@@ -1,0 +1,84 @@
+"""Turn text into analysis text of exactly the same length.
+
+Every offset a rule finds in the analysis text is also an offset into the
+original text, so evidence is always ``original[start:end]``. Three things
+happen here, all length-preserving:
+
+* apostrophe look-alikes become ``'`` so patterns need only one spelling;
+* template placeholders (``{{ name }}``, ``{name}``, ``%NAME%``, ``${x}``,
+  ``{% tag %}``) become runs of ``_`` so they neither match nor split words;
+* quoted stretches (the customer's words read back) are located, so rules can
+  skip them: words inside quotes are not the agent's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'", "`": "'"})
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+PLACEHOLDER = regex.compile(
+    r"""
+    \{\{.{0,200}?\}\}          # {{ name }}, {{ticket.requester.first_name}}
+  | \{%.{0,200}?%\}            # {% if x %}
+  | \$\{[^{}\n]{1,100}\}       # ${name}
+  | \{[A-Za-z_][\w.\-]{0,60}\} # {name}
+  | %[A-Z][A-Z0-9_]{1,60}%     # %NAME%
+  | <<[\w.\-]{1,60}>>          # <<name>>
+    """,
+    regex.VERBOSE | regex.DOTALL,
+)
+
+#: Quotations: each opening mark with the closers that may end it, on one line,
+#: at most 400 characters (longer is more likely a stray mark than a quote).
+_QUOTED = regex.compile(
+    r'"[^"\n]{1,400}"'
+    r"|\u201c[^\u201c\u201d\n]{1,400}[\u201d\u201c]"  # “ ” (and “ “)
+    r"|\u201e[^\u201c\u201d\n]{1,400}[\u201c\u201d]"  # „ “ (German)
+    r"|\u00ab[^\u00bb\n]{1,400}\u00bb"  # « »
+    r"|\u00bb[^\u00ab\n]{1,400}\u00ab"  # » « (German)
+    r"|\u300c[^\u300d\n]{1,400}\u300d"  # 「 」
+    r"|\u300e[^\u300f\n]{1,400}\u300f"  # 『 』
+    r"|\uff02[^\uff02\n]{1,400}\uff02"  # ＂ ＂
+)
+_QUOTE_CHARS = frozenset('"\u201c\u201e\u00ab\u00bb\u300c\u300e\uff02')
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    original: str
+    analysis: str
+    quoted: tuple[tuple[int, int], ...]
+    placeholders: tuple[tuple[int, int], ...]
+
+    def in_quote(self, start: int, end: int) -> bool:
+        return any(q0 <= start and end <= q1 for q0, q1 in self.quoted)
+
+    def in_placeholder(self, start: int, end: int) -> bool:
+        return any(p0 < end and start < p1 for p0, p1 in self.placeholders)
+
+
+def prepare(text: str) -> PreparedText:
+    analysis = text.translate(_APOSTROPHES).translate(_SPACES)
+    placeholders: list[tuple[int, int]] = []
+    if "{" in analysis or "%" in analysis or "<<" in analysis:
+        pieces: list[str] = []
+        last = 0
+        for match in PLACEHOLDER.finditer(analysis):
+            pieces.append(analysis[last : match.start()])
+            pieces.append("_" * (match.end() - match.start()))
+            placeholders.append((match.start(), match.end()))
+            last = match.end()
+        pieces.append(analysis[last:])
+        analysis = "".join(pieces)
+    assert len(analysis) == len(text)
+    return PreparedText(text, analysis, _quoted_spans(analysis), tuple(placeholders))
+
+
+def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
+    if not _QUOTE_CHARS.intersection(text):
+        return ()
+    return tuple(m.span() for m in _QUOTED.finditer(text))
