@@ -7,7 +7,7 @@ hits are computed once per turn and shared by every rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,9 @@ class Conversation:
     _hits: dict[tuple[int, int], list[Hit]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def build(cls, transcript: Transcript, language: str | None, turn_languages: list[str | None]) -> Conversation:
+    def build(
+        cls, transcript: Transcript, language: str | None, turn_languages: Sequence[str | None]
+    ) -> Conversation:
         views = [
             TurnView(i, turn, turn_languages[i], prepare(turn.text))
             for i, turn in enumerate(transcript.turns)

@@ -35,7 +35,11 @@ from ..rulepack import Rule
 from .common import group, notice
 
 _LETTER = regex.compile(r"\p{L}")
-_WORDS = regex.compile(r"[\p{L}\p{N}'\-]+")
+_SPACED_WORDS = regex.compile(r"[\p{L}\p{N}'\-]+")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+#: Average characters per word in writing without spaces (Chinese words are
+#: mostly one or two characters), so speaking rates compare across languages.
+_CHARS_PER_WORD = 1.6
 _OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
 #: Evidence quoting the agent's opening is cut to about this many characters.
 _OPENING_MAX = 60
@@ -171,7 +175,7 @@ def _timing_signal(
     if overlap < float(options["overlap-threshold"]):
         return None
     duration = max(said.end - said.start, 1e-6)
-    words = len(_WORDS.findall(said.text))
+    words = count_words(said.text)
     spoken_over = min(words, overlap * words / duration)
     if spoken_over < float(options["min-words-spoken-over"]):
         return None
@@ -189,6 +193,15 @@ def _timing_signal(
         f"started {overlap:.1f} s before the customer finished (about {spoken_over:.0f} "
         f"words spoken over) and the customer {how}"
     )
+
+
+def count_words(text: str) -> float:
+    """Words in ``text``; in Chinese (no spaces) characters / ``_CHARS_PER_WORD``."""
+    unspaced = len(_UNSPACED.findall(text))
+    spaced = len(_SPACED_WORDS.findall(_UNSPACED.sub(" ", text))) if unspaced else len(
+        _SPACED_WORDS.findall(text)
+    )
+    return spaced + unspaced / _CHARS_PER_WORD
 
 
 def _opening(view: TurnView) -> tuple[int, int]:
