@@ -16,3 +16,10 @@ def guidance_dir() -> Path:
     if not GUIDANCE.is_dir():
         pytest.skip("../shared/guidance is not beside this checkout")
     return GUIDANCE
+
+
+@pytest.fixture(scope="session")
+def corpora_dir() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is not beside this checkout")
+    return CORPORA
