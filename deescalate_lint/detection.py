@@ -141,7 +141,6 @@ def _detector(restricted: bool, text: str) -> list[tuple[str, float]]:
 @lru_cache(maxsize=2)
 def _factory(restricted: bool) -> Any:
     """A seeded langdetect factory; the restricted one knows only supported languages."""
-    import json
     from pathlib import Path
 
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
@@ -156,7 +155,7 @@ def _factory(restricted: bool) -> Any:
     for name in sorted(wanted):
         path = Path(PROFILES_DIRECTORY) / name
         if path.is_file():
-            profiles.append(json.loads(path.read_text(encoding="utf-8")))
+            profiles.append(path.read_text(encoding="utf-8"))  # it parses them itself
     factory.load_json_profile(profiles)
     return factory
 
