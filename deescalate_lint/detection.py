@@ -15,8 +15,8 @@ Order of evidence (cheapest first):
 
 A turn inside a conversation is judged in another supported language only
 when the evidence is strong: a different script, or at least
-``SWITCH_MIN_HITS`` function words of another language and none of the
-conversation's (see ``turn_language``).
+``SWITCH_MIN_HITS`` function words of another language and at least twice as
+many as the conversation's own (see ``turn_language``).
 """
 
 from __future__ import annotations
@@ -113,7 +113,8 @@ def _by_stopwords(text: str) -> Detection | None:
         return None
     best, hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if hits >= MIN_STOPWORD_HITS and hits >= STOPWORD_MARGIN * max(runner_up, 1):
+    unanimous = hits >= 2 and runner_up == 0  # "Hei\nHei!": langdetect would guess
+    if unanimous or (hits >= MIN_STOPWORD_HITS and hits >= STOPWORD_MARGIN * max(runner_up, 1)):
         return Detection(best, "stopwords")
     return None
 
@@ -186,7 +187,9 @@ def turn_language(text: str, conversation_language: str) -> str:
     if scripted is None and conversation_language in _latin_languages():
         scores = stopword_scores(text)
         best, hits = scores.most_common(1)[0] if scores else (conversation_language, 0)
-        if best != conversation_language and hits >= SWITCH_MIN_HITS and scores[conversation_language] == 0:
+        # A margin, not "none of the conversation's words": Finnish "on" is also English.
+        home = scores[conversation_language]
+        if best != conversation_language and hits >= SWITCH_MIN_HITS and hits >= 2 * max(home, 1):
             return best
     elif scripted is None and conversation_language in ("zh", "ko"):
         # Latin text inside a Chinese or Korean chat: switch only on clear evidence.
