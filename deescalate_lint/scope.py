@@ -35,8 +35,13 @@ def judge(text: str, tokens: Tokens, start: int, end: int, lang: LanguageProfile
 
     terminator = lang.group("terminators")
     cut = None
-    for hit in terminator.finditer(before):
-        cut = hit.end
+    # Terminators are matched with the trigger still in view, so a pattern can
+    # look ahead past its own end (Finnish: a comma does not end the scope when
+    # the trigger's clause begins with "ettei"); only those starting before the
+    # trigger count.
+    for hit in terminator.finditer(text[w0:end]):
+        if hit.start < len(before):
+            cut = min(hit.end, len(before))
     if cut is not None:
         before = before[cut:]
     first = terminator.search(after)
