@@ -100,7 +100,7 @@ class EscalationDetector:
             m
             for m in words
             if len(m.group()) >= min_letters
-            and m.group().isupper()
+            and m.group().replace("ß", "").isupper()  # ß has no common capital: SCHEIßE
             and m.group().casefold() not in self.acronyms
         ]
         if len(loud) >= int(self.shouting.get("min_words", 2)) and len(loud) >= float(

@@ -7,6 +7,8 @@ happen here, all length-preserving:
 * apostrophe look-alikes become ``'`` so patterns need only one spelling;
 * template placeholders (``{{ name }}``, ``{name}``, ``%NAME%``, ``${x}``,
   ``{% tag %}``) become runs of ``_`` so they neither match nor split words;
+  so do template comments (``<!-- -->``, ``{# #}``, ``# deescalate-lint:``
+  lines), which the customer never sees;
 * quoted stretches (the customer's words read back) are located, so rules can
   skip them: words inside quotes are not the agent's own.
 """
@@ -28,9 +30,15 @@ PLACEHOLDER = regex.compile(
   | \{[A-Za-z_][\w.\-]{0,60}\} # {name}
   | %[A-Z][A-Z0-9_]{1,60}%     # %NAME%
   | <<[\w.\-]{1,60}>>          # <<name>>
+  | <!--.{0,2000}?-->          # HTML / Markdown comment (never shown to the customer)
+  | \{\#.{0,2000}?\#\}          # {# Jinja comment #}
+  | (?m:^[ \t]*\#[ \t]*deescalate-lint:[^\n]*)  # plain-text suppression line (suppress.py)
     """,
     regex.VERBOSE | regex.DOTALL,
 )
+
+#: Cheap test before the regex: a text with none of these has nothing to mask.
+_MASK_MARKS = ("{", "%", "<<", "<!--", "deescalate-lint:")
 
 #: Quotations: each opening mark with the closers that may end it, on one line,
 #: at most 400 characters (longer is more likely a stray mark than a quote).
@@ -43,8 +51,11 @@ _QUOTED = regex.compile(
     r"|\u300c[^\u300d\n]{1,400}\u300d"  # 「 」
     r"|\u300e[^\u300f\n]{1,400}\u300f"  # 『 』
     r"|\uff02[^\uff02\n]{1,400}\uff02"  # ＂ ＂
+    r"|\u201a[^\n]{1,400}?'"  # ‚ ‘ (German single; ‘ is already ' in analysis text)
+    r"|\u203a[^\u2039\n]{1,400}\u2039"  # › ‹
+    r"|\u2039[^\u203a\n]{1,400}\u203a"  # ‹ ›
 )
-_QUOTE_CHARS = frozenset('"\u201c\u201e\u00ab\u00bb\u300c\u300e\uff02')
+_QUOTE_CHARS = frozenset('"\u201c\u201e\u00ab\u00bb\u300c\u300e\uff02\u201a\u203a\u2039')
 
 
 @dataclass(frozen=True)
@@ -64,12 +75,15 @@ class PreparedText:
 def prepare(text: str) -> PreparedText:
     analysis = text.translate(_APOSTROPHES).translate(_SPACES)
     placeholders: list[tuple[int, int]] = []
-    if "{" in analysis or "%" in analysis or "<<" in analysis:
+    if any(mark in analysis for mark in _MASK_MARKS):
         pieces: list[str] = []
         last = 0
         for match in PLACEHOLDER.finditer(analysis):
             pieces.append(analysis[last : match.start()])
-            pieces.append("_" * (match.end() - match.start()))
+            masked = "_" * (match.end() - match.start())
+            if "\n" in match.group():  # keep line breaks: lines still end where they did
+                masked = "".join("\n" if c == "\n" else "_" for c in match.group())
+            pieces.append(masked)
             placeholders.append((match.start(), match.end()))
             last = match.end()
         pieces.append(analysis[last:])

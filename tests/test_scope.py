@@ -44,3 +44,16 @@ def test_pseudo_negation_does_not_veto() -> None:
 
 def test_quoted_words_are_not_the_agents_own() -> None:
     assert promises('You wrote "I guarantee it" in your letter, and I understand why.') == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sie schrieben ‚das ist nicht meine Schuld‘, und das verstehe ich.",
+        "Sie schrieben ›das ist nicht meine Schuld‹, und das verstehe ich.",
+        "Sie schrieben „das ist nicht meine Schuld“, und das verstehe ich.",
+        "Sie schrieben »das ist nicht meine Schuld«, und das verstehe ich.",
+    ],
+)
+def test_german_quotation_marks_are_quotes(text: str) -> None:
+    assert dl.lint(text, language="de") == []
