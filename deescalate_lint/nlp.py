@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import regex
+
 #: Sentence-final punctuation across the supported languages, for the sentencizer.
 _PUNCT_CHARS = [".", "!", "?", "。", "！", "？", "…", "؟", "｡", "\n"]
 
@@ -71,4 +73,23 @@ def tokenise(text: str, language: str) -> Tokens:
     doc = pipeline(language)(text)
     tokens = tuple((t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
+    if language == "ko":
+        sentences = _split_korean_endings(text, sentences)
     return Tokens(tokens, sentences or ((0, len(text)),))
+
+
+#: Korean chat often drops final punctuation; a word ending in a sentence-final
+#: ending (요, 다, 죠, 까) followed by a space still ends the sentence.
+_KOREAN_SENTENCE_END = regex.compile(r"(?<=\p{Hangul}[요다죠까])\s+")
+
+
+def _split_korean_endings(
+    text: str, sentences: tuple[tuple[int, int], ...]
+) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        for match in _KOREAN_SENTENCE_END.finditer(text, start, end):
+            out.append((start, match.start()))
+            start = match.end()
+        out.append((start, end))
+    return tuple(out)

@@ -92,7 +92,17 @@ def prepare(text: str) -> PreparedText:
     return PreparedText(text, analysis, _quoted_spans(analysis), tuple(placeholders))
 
 
+#: Korean quotes others' words in single quotes ('홈페이지에서 접수해 주세요'라고);
+#: English uses the same mark as an apostrophe, so a single-quoted span counts
+#: only when no letter stands before its opening mark and it holds Hangul.
+_SINGLE_QUOTED_HANGUL = regex.compile(r"(?<![\p{L}\p{N}])'(?=[^'\n]{0,400}\p{Hangul})[^'\n]{1,400}'")
+_HANGUL = regex.compile(r"\p{Hangul}")
+
+
 def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
-    if not _QUOTE_CHARS.intersection(text):
-        return ()
-    return tuple(m.span() for m in _QUOTED.finditer(text))
+    spans: list[tuple[int, int]] = []
+    if _QUOTE_CHARS.intersection(text):
+        spans.extend(m.span() for m in _QUOTED.finditer(text))
+    if "'" in text and _HANGUL.search(text):
+        spans.extend(m.span() for m in _SINGLE_QUOTED_HANGUL.finditer(text))
+    return tuple(sorted(spans))
