@@ -1,49 +1,125 @@
 """``lint-transcript``: lint transcripts and templates from the command line.
 
-Exit codes: 0 no findings, 1 findings, 2 an input or usage error (the other
-inputs are still linted and reported).
+Exit codes: 0 nothing to fail on, 1 findings at or above ``--fail-on``
+(default: any finding), 2 an input, configuration or usage error (the other
+inputs are still linted and reported). ``--exit-zero`` turns 1 into 0, never 2.
+
+Configuration is found per file (see ``config.py``); command-line options win
+over it. ``lint-transcript rules`` lists the rules, ``lint-transcript rule
+NAME`` explains one (``explain.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TextIO
 
+from . import __version__
+from .config import Overrides, Resolver
 from .engine import NOTICE_LANGUAGE, Linter
 from .errors import DeescalateError, InputError
-from .model import Finding, Notice
-from .report import format_error, formats, reporter
+from .model import Finding, Notice, Result, Severity, Transcript
+from .readers import Source, iter_sources
+from .report import (
+    ReportContext,
+    TranscriptInfo,
+    format_error,
+    formats,
+    is_grouped,
+    position_in,
+    reporter,
+    result_key,
+)
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lint-transcript",
-        description="Find what an agent said that escalates an upset customer, with cited guidance.",
-        epilog="Also: `lint-transcript rules` lists the rules; `lint-transcript rule NAME` explains one.",
+        description="Find what an agent said that escalates an upset customer "
+        "(with cited guidance).",
+        epilog="Also: `lint-transcript rules` lists the rules; "
+        "`lint-transcript rule NAME` explains one.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin")
-    parser.add_argument("--format", default="text", choices=formats(), help="output format")
-    parser.add_argument("--language", metavar="CODE", help="language of every input (en, de, fi, zh, ko)")
-    parser.add_argument("--select", metavar="RULES", help="comma-separated codes, prefixes or rule names")
-    parser.add_argument("--ignore", metavar="RULES", help="comma-separated codes, prefixes or rule names")
-    parser.add_argument("--rules", metavar="DIR", action="append", default=[], help="extra rule pack folder")
-    parser.add_argument("--input-format", metavar="NAME", help="force a reader (json, jsonl, text)")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files, directories, or - for stdin"
+    )
+    parser.add_argument(
+        "--format", default="text", choices=formats(), help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--language", metavar="CODE", help="language of every input (en, de, fi, zh, ko)"
+    )
+    parser.add_argument(
+        "--select",
+        metavar="RULES",
+        help="only these rules: comma-separated codes, prefixes or names",
+    )
+    parser.add_argument("--extend-select", metavar="RULES", help="add rules to the selection")
+    parser.add_argument(
+        "--ignore", metavar="RULES", help="skip these rules (added to the configuration's)"
+    )
+    parser.add_argument(
+        "--rules", metavar="DIR", action="append", default=[], help="extra rule pack folder"
+    )
+    parser.add_argument(
+        "--input-format", metavar="NAME", help="force a reader (json, jsonl, text, ...)"
+    )
+    parser.add_argument(
+        "--config", metavar="PATH", help="use this configuration file for every input"
+    )
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
     parser.add_argument("--quiet", action="store_true", help="print findings only, no notices")
+    parser.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule instead"
+    )
+    parser.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=SEVERITIES,
+        default="info",
+        help="exit 1 only for findings at or above this severity (default: info, i.e. any)",
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text formats (auto: on a terminal, unless NO_COLOR is set)",
+    )
     parser.add_argument(
         "--fail-on-unsupported",
         action="store_true",
         help="exit 1 when a transcript's language is unsupported or undetectable",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action="version", version=f"lint-transcript {__version__}")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `lint-transcript ... | head`: the reader went away. Point stdout at
+        # /dev/null so the interpreter's final flush does not complain too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def _main(args_list: list[str]) -> int:
     if args_list and args_list[0] in ("rules", "rule"):
         from .explain import main as explain_main
 
@@ -57,49 +133,128 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        return 130
 
 
-def _split(value: str | None) -> list[str] | None:
+def _split(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
-    return [part.strip() for part in value.split(",") if part.strip()]
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def use_color(choice: str, out: TextIO) -> bool:
+    """``always``/``never`` win; ``auto`` means a terminal and no ``NO_COLOR`` (no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    linter = Linter(
+    overrides = Overrides(
         select=_split(args.select),
+        extend_select=_split(args.extend_select) or (),
         ignore=_split(args.ignore) or (),
         language=args.language,
-        rule_dirs=args.rules,
+        rule_dirs=tuple(args.rules),
         input_format=args.input_format,
     )
-    state = {"findings": 0, "errors": 0, "unsupported": 0}
+    resolver = Resolver(
+        overrides, config=Path(args.config) if args.config else None, isolated=args.isolated
+    )
+    # Every configuration is read (and checked) before any output is written,
+    # so a mistake in one stops the run cleanly with exit 2.
+    plan: list[tuple[Source, Linter] | InputError] = []
+    for source in iter_sources(args.paths):
+        plan.append(
+            source
+            if isinstance(source, InputError)
+            else (source, resolver.linter_for(source.label))
+        )
+    linters = [item[1] for item in plan if not isinstance(item, InputError)]
+    rules_linter = linters[0] if linters else resolver.default_linter()
+    context = ReportContext(
+        rules=rules_linter.rules,
+        color=use_color(args.color, out),
+        tool_version=__version__,
+    )
+    grouped = is_grouped(args.format) and not args.statistics
+    counts: Counter[tuple[str, str, str]] = Counter()
+    state = {"errors": 0, "unsupported": 0, "failing": 0}
+    fail_rank = Severity(args.fail_on).rank
 
-    def results():  # type: ignore[no-untyped-def]
-        for item in linter.lint_paths(args.paths):
-            if isinstance(item, InputError):
-                state["errors"] += 1
-                err.write(format_error(item) + "\n")
-                err.flush()
+    def observe(transcript: Transcript, results: list[Result]) -> None:
+        if transcript.template and len(transcript.turns) == 1:
+            text = transcript.turns[0].text
+            for result in results:
+                if isinstance(result, Finding) and result.turn == 0:
+                    context.positions[result_key(result)] = position_in(
+                        text, result.start, result.end
+                    )
+        if grouped:
+            info = TranscriptInfo(
+                transcript.path, transcript.id, transcript.line, transcript.template
+            )
+            kept = [r for r in results if not (args.quiet and isinstance(r, Notice))]
+            context.groups.append((info, kept))
+
+    for linter in linters:
+        linter.on_transcript = observe
+
+    def error(item: InputError) -> None:
+        state["errors"] += 1
+        context.errors.append(item)
+        err.write(format_error(item) + "\n")
+        err.flush()
+
+    def results() -> Iterator[Result]:
+        for entry in plan:
+            if isinstance(entry, InputError):
+                error(entry)
                 continue
-            if isinstance(item, Finding):
-                state["findings"] += 1
-            elif isinstance(item, Notice):
-                if item.code == NOTICE_LANGUAGE:
-                    state["unsupported"] += 1
-                if args.quiet:
+            source, linter = entry
+            for item in linter.lint_source(source):
+                if isinstance(item, InputError):
+                    error(item)
                     continue
-            yield item
+                if isinstance(item, Finding):
+                    counts[(item.code, item.rule, item.severity.value)] += 1
+                    if item.severity.rank >= fail_rank:
+                        state["failing"] += 1
+                elif isinstance(item, Notice):
+                    if item.code == NOTICE_LANGUAGE:
+                        state["unsupported"] += 1
+                    if args.quiet:
+                        continue
+                yield item
 
-    reporter(args.format)(results(), out)
+    if args.statistics:
+        for _ in results():
+            pass
+        write_statistics(counts, out, as_json=args.format in ("json", "jsonl"))
+    else:
+        reporter(args.format)(results(), out, context)
     out.flush()
     if state["errors"]:
         return EXIT_ERROR
-    if state["findings"] or (args.fail_on_unsupported and state["unsupported"]):
+    if args.exit_zero:
+        return EXIT_CLEAN
+    if state["failing"] or (args.fail_on_unsupported and state["unsupported"]):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def write_statistics(counts: Counter[tuple[str, str, str]], out: TextIO, *, as_json: bool) -> None:
+    """Findings per rule, most frequent first (ties by code), like ``ruff --statistics``."""
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    if as_json:
+        records = [{"code": c, "rule": r, "severity": s, "count": n} for (c, r, s), n in rows]
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    width = max((len(str(n)) for _, n in rows), default=1)
+    for (code, rule, severity), count in rows:
+        out.write(f"{count:>{width}}  {code}  {rule:<24} {severity}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

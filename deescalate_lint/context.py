@@ -19,6 +19,11 @@ from .rulepack import Rule
 from .scope import Scope, judge
 from .textprep import PreparedText, prepare
 
+#: Turns longer than this many characters are tokenised piecewise (see ``scope``).
+LONG_TURN = 100_000
+#: Characters of context kept on each side of a trigger in a long turn.
+SCOPE_CONTEXT = 2_000
+
 
 @dataclass
 class TurnView:
@@ -94,7 +99,15 @@ class Conversation:
         lang = self.profile_of(view)
         if lang is None:
             return Scope()
-        return judge(view.text, view.tokens(), start, end, lang)
+        if len(view.text) <= LONG_TURN:
+            return judge(view.text, view.tokens(), start, end, lang)
+        # A very long turn is tokenised around the trigger only: spaCy refuses
+        # texts over a million characters, and scope never reaches further than
+        # a few tokens of the trigger's own sentence.
+        w0 = max(0, start - SCOPE_CONTEXT)
+        w1 = min(len(view.text), end + SCOPE_CONTEXT)
+        piece = view.text[w0:w1]
+        return judge(piece, tokenise(piece, view.language or "xx"), start - w0, end - w0, lang)
 
     @staticmethod
     def profile_of(view: TurnView) -> LanguageProfile | None:

@@ -179,7 +179,8 @@ def _factory(restricted: bool) -> Any:
 
 def turn_language(text: str, conversation_language: str) -> str:
     """The language to judge one turn in: the conversation's unless strongly otherwise."""
-    text = text[:SAMPLE_CHARS]  # as for a conversation: enough to decide, and a 20 MB turn stays cheap
+    # As for a whole conversation: a sample is enough to decide, and a 20 MB turn stays cheap.
+    text = text[:SAMPLE_CHARS]
     scripted = _by_script(text)
     if scripted is not None and scripted.language and scripted.language != conversation_language:
         if script_counts(text)["letter"] >= 2:

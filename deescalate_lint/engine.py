@@ -9,20 +9,20 @@ tokens only on demand) -> ``logic`` types driven by ``rulepack`` data, with
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import detection
+from . import detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
 from .languages import supported_languages
 from .logic import logic_for
 from .model import Finding, Notice, Result, Role, Severity, Transcript, Turn
 from .patterns import PatternTimeout
-from .readers import Source, iter_sources, read_source
-from .readers.canonical import transcript_from_obj
+from .readers import Source, check_reader_options, iter_sources, read_source
+from .readers.canonical import transcript_from_any
 from .readers.text import parse_text
 from .roles import RoleTable, default_role_table
 from .rulepack import Rule, load_rules
@@ -59,9 +59,16 @@ class Linter:
         roles: Mapping[str, str] | None = None,
         rule_dirs: Iterable[str | os.PathLike[str]] = (),
         input_format: str | None = None,
+        reader_options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         all_rules = load_rules(Path(d) for d in rule_dirs)
         _check_selectors(all_rules, [*(select or ()), *ignore])
+        #: Every loaded rule, selected or not (suppressions naming others are unknown).
+        self.all_rules = all_rules
+        #: Whether DL900 (unused suppression) is selected, like any rule code.
+        self.report_unused = (
+            select is None or any(suppress.matches_unused(s) for s in select)
+        ) and not any(suppress.matches_unused(s) for s in ignore)
         self.rules: tuple[Rule, ...] = tuple(
             rule
             for rule in all_rules
@@ -76,6 +83,17 @@ class Linter:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         self.input_format = input_format
+        #: Called with each transcript read from a file and its results, before
+        #: they are yielded: the CLI's hook for reporters that need the transcript
+        #: (line numbers in templates, JUnit's clean test cases).
+        self.on_transcript: Callable[[Transcript, list[Result]], None] | None = None
+        #: Rules switched off for the rest of this linter's life after a pattern
+        #: timed out (slug -> what timed out). Why: a pattern that is too slow on
+        #: one turn is usually too slow on every turn, and a batch of a million
+        #: turns must not pay the time limit a million times.
+        self.disabled: dict[str, str] = {}
+        # Per reader name (``{"csv": {"speaker": "who"}}``); checked now, not at the first file.
+        self.reader_options = check_reader_options(reader_options)
         _check_unknown_options(options or {}, all_rules)
 
     # -- transcripts -------------------------------------------------------
@@ -94,7 +112,7 @@ class Linter:
         if isinstance(transcript, str):
             return parse_text(transcript, "<string>", self.roles)
         if isinstance(transcript, Mapping):
-            return transcript_from_obj(transcript, "<object>", self.roles)
+            return transcript_from_any(transcript, "<object>", self.roles)
         raise TypeError(f"cannot lint a {type(transcript).__name__}")
 
     # -- files -------------------------------------------------------------
@@ -108,11 +126,21 @@ class Linter:
             yield from self.lint_source(source)
 
     def lint_source(self, source: Source) -> Iterator[Result | InputError]:
-        for item in read_source(source, self.roles, self.input_format):
+        if source.is_blank():
+            yield _source_notice(source, "the file is empty; nothing was checked")
+            return
+        read_any = False
+        for item in read_source(source, self.roles, self.input_format, self.reader_options):
+            read_any = True
             if isinstance(item, InputError):
                 yield item
             else:
-                yield from self._lint_transcript(item, None)
+                results = self._lint_transcript(item, None)
+                if self.on_transcript is not None:
+                    self.on_transcript(item, results)
+                yield from results
+        if not read_any:
+            yield _source_notice(source, "no transcripts found in the file; nothing was checked")
 
     # -- the pipeline ------------------------------------------------------
 
@@ -121,8 +149,10 @@ class Linter:
             _engine_notice(transcript, NOTICE_INPUT, "input", warning) for warning in transcript.warnings
         ]
         judged = [t for t in transcript.turns if t.role is Role.AGENT]
-        if not judged or not any(t.text.strip() for t in transcript.turns):
-            return list(notices)
+        if not judged or not any(t.text.strip() for t in judged):
+            what = "no turns" if not transcript.turns else "no agent turn with text"
+            message = f"the transcript has {what}; nothing was checked"
+            return [*notices, _engine_notice(transcript, NOTICE_INPUT, "input", message)]
         code, notice = self._language(transcript, language)
         if notice is not None:
             notices.append(notice)
@@ -131,9 +161,8 @@ class Linter:
         turn_languages = [_turn_language(t, code) for t in transcript.turns]
         convo = Conversation.build(transcript, code, turn_languages)
         results: list[Result] = []
+        checked: list[str] = []
         for rule in self.rules:
-            if _ignored(rule, transcript.ignore):
-                continue
             if code not in rule.packs:
                 notices.append(
                     _engine_notice(
@@ -144,25 +173,42 @@ class Linter:
                     )
                 )
                 continue
-            try:
-                for result in logic_for(rule.logic)(rule, convo, self.options[rule.slug]):
-                    if isinstance(result, Finding):
-                        if _ignored(rule, transcript.turns[result.turn].ignore):
-                            continue
-                        result = self._with_severity(rule, result)
-                    results.append(result)
-            except PatternTimeout as exc:
-                notices.append(
-                    _engine_notice(
-                        transcript,
-                        NOTICE_RULE_ERROR,
-                        rule.slug,
-                        f"rule error in {rule.slug}: {exc}; the rule was skipped for this transcript",
-                    )
+            if rule.slug in self.disabled:
+                message = (
+                    f"rule error in {rule.slug}: disabled earlier in this run after "
+                    f"{self.disabled[rule.slug]}; not checked"
                 )
+                notices.append(_engine_notice(transcript, NOTICE_RULE_ERROR, rule.slug, message))
+                continue
+            try:
+                produced = list(logic_for(rule.logic)(rule, convo, self.options[rule.slug]))
+            except PatternTimeout as exc:
+                # Partial results are dropped: the rule did not finish this transcript.
+                self.disabled[rule.slug] = str(exc)
+                message = (
+                    f"rule error in {rule.slug}: {exc}; the rule was skipped for this "
+                    "transcript and is disabled for the rest of this run"
+                )
+                notices.append(_engine_notice(transcript, NOTICE_RULE_ERROR, rule.slug, message))
+                continue
+            for result in produced:
+                if isinstance(result, Finding):
+                    result = self._with_severity(rule, result)
+                results.append(result)
+            checked.append(rule.slug)
+        # Suppressions (lint.ignore, template comments) apply here, once, so that
+        # unused ones can be told apart from used ones (DL900).
+        results = suppress.apply(
+            transcript,
+            [*notices, *results],
+            enabled=self.rules,
+            known=self.all_rules,
+            checked=checked,
+            report_unused=self.report_unused,
+        )
         findings = sorted((r for r in results if isinstance(r, Finding)), key=Finding.sort_key)
-        rule_notices = [r for r in results if isinstance(r, Notice)]
-        return [*notices, *rule_notices, *findings]
+        all_notices = [r for r in results if isinstance(r, Notice)]
+        return [*all_notices, *findings]
 
     def _language(self, transcript: Transcript, given: str | None) -> tuple[str | None, Notice | None]:
         chosen = given or self.language or transcript.language
@@ -177,8 +223,7 @@ class Linter:
                 f"language {chosen!r} is not supported (supported: {', '.join(supported_languages())}); "
                 "nothing was checked",
             )
-        text = "\n".join(t.text for t in transcript.turns)
-        found = detection.detect(text)
+        found = detection.detect(_text_sample(transcript, detection.SAMPLE_CHARS))
         if found.language:
             return found.language, None
         what = f"looks like {found.seen!r}, which is not supported" if found.seen else "could not be detected"
@@ -209,8 +254,21 @@ def normalise_language(code: str) -> str:
     return code.replace("_", "-").split("-")[0].strip().lower()
 
 
-def _ignored(rule: Rule, ignore: frozenset[str]) -> bool:
-    return any(rule.matches_selector(s) for s in ignore)
+def _text_sample(transcript: Transcript, size: int) -> str:
+    """The first ``size`` characters of the turns joined by newlines, without joining them all."""
+    pieces: list[str] = []
+    length = 0
+    for turn in transcript.turns:
+        if length >= size:
+            break
+        pieces.append(turn.text[: size - length])
+        length += len(pieces[-1]) + 1
+    return "\n".join(pieces)[:size]
+
+
+def _source_notice(source: Source, message: str) -> Notice:
+    label = source.label
+    return Notice(code=NOTICE_INPUT, rule="input", path=label, transcript=None, message=message)
 
 
 def _engine_notice(transcript: Transcript, code: str, rule: str, message: str) -> Notice:
@@ -219,6 +277,8 @@ def _engine_notice(transcript: Transcript, code: str, rule: str, message: str) -
 
 def _check_selectors(rules: Sequence[Rule], selectors: Sequence[str]) -> None:
     for selector in selectors:
+        if suppress.is_engine_selector(selector):
+            continue
         if not any(rule.matches_selector(selector) for rule in rules):
             raise ConfigError(f"unknown rule {selector!r} (see `lint-transcript rules`)")
 

@@ -1,55 +1,127 @@
-"""``lint-transcript rules`` and ``lint-transcript rule NAME``: the rules, explained."""
+"""``lint-transcript rules`` and ``lint-transcript rule NAME``: the rules, explained.
+
+``rule`` prints the same Markdown page as ``docs/rules/<slug>.md`` (what it
+flags and why, what to do instead, options, every example per language, the
+full citations), so the terminal and the docs cannot drift apart.
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from .docs import UNUSED_RULE, render_engine_rule, render_rule
+from .errors import DeescalateError
 from .rulepack import Rule, load_rules
 
 
+def _parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"lint-transcript {command}")
+    if command == "rule":
+        parser.add_argument(
+            "name", metavar="NAME_OR_CODE", help="a rule name (slug) or code, e.g. DL103"
+        )
+    parser.add_argument(
+        "--rules", metavar="DIR", action="append", default=[], help="extra rule pack folder"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
 def main(argv: Sequence[str]) -> int:
-    rules = load_rules()
-    if argv[0] == "rules":
-        for rule in rules:
-            print(
-                f"{rule.code}  {rule.slug:<24} {rule.severity.value:<8} "
-                f"{','.join(rule.languages):<16} {rule.summary}"
-            )
-        return 0
-    if len(argv) != 2:
-        print("usage: lint-transcript rule NAME_OR_CODE", file=sys.stderr)
+    command = argv[0]
+    args = _parser(command).parse_args(list(argv[1:]))
+    try:
+        rules = load_rules(Path(d) for d in args.rules)
+    except DeescalateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    wanted = argv[1]
+    if command == "rules":
+        print(list_rules(rules, as_json=args.format == "json"), end="")
+        return 0
+    wanted = args.name
+    if wanted.upper() == UNUSED_RULE.code or wanted == UNUSED_RULE.slug:
+        print(
+            json.dumps(_engine_record(), indent=2)
+            if args.format == "json"
+            else render_engine_rule(UNUSED_RULE)
+        )
+        return 0
     for rule in rules:
-        if wanted in (rule.slug, rule.code):
-            print(describe(rule))
+        if wanted == rule.slug or wanted.upper() == rule.code:
+            print(
+                json.dumps(_record(rule), ensure_ascii=False, indent=2)
+                if args.format == "json"
+                else describe(rule)
+            )
             return 0
     print(f"error: unknown rule {wanted!r} (see `lint-transcript rules`)", file=sys.stderr)
     return 2
 
 
 def describe(rule: Rule) -> str:
-    lines = [f"{rule.code} {rule.slug}: {rule.name}", "", rule.summary, ""]
-    if rule.why:
-        lines += ["Why it matters:", rule.why, ""]
-    lines += [f"Severity: {rule.severity.value}", f"Languages: {', '.join(rule.languages)}", ""]
-    if rule.options:
-        lines.append("Options:")
-        lines += [f"  {key} = {value!r}" for key, value in rule.options.items()]
-        lines.append("")
-    lines.append(f"Instead: {rule.suggestion}")
-    lines.append("")
-    for code in rule.languages:
-        pack = rule.packs[code]
-        lines.append(f"Examples ({code}):")
-        lines += [f"  flag:     {ex.strip()}" for ex in pack.should_flag[:3]]
-        lines += [f"  ok:       {ex.strip()}" for ex in pack.should_not_flag[:3]]
-    lines.append("")
-    lines.append("Guidance:")
-    for c in rule.citations:
+    """Everything about one rule, as the Markdown page of the docs."""
+    return render_rule(rule)
+
+
+def list_rules(rules: Sequence[Rule], *, as_json: bool = False) -> str:
+    """Code, slug, default severity, languages and summary of every rule (and DL900)."""
+    if as_json:
+        records = [_record(rule, brief=True) for rule in rules] + [_engine_record()]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    rows = [
+        (r.code, r.slug, r.severity.value, ",".join(r.languages) or "-", r.summary) for r in rules
+    ]
+    e = UNUSED_RULE
+    rows.append((e.code, e.slug, e.severity, "all", e.summary))
+    header = ("CODE", "RULE", "SEVERITY", "LANGUAGES", "SUMMARY")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    lines = []
+    for row in [header, *rows]:
         lines.append(
-            f"  {c.document} ({c.title}), \u00a7 {c.section}, lines {c.lines[0]}-{c.lines[1]}: "
-            f"\u201c{c.key_phrase}\u201d"
+            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
         )
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n"
+
+
+def _record(rule: Rule, brief: bool = False) -> dict[str, object]:
+    record: dict[str, object] = {
+        "code": rule.code,
+        "rule": rule.slug,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "languages": list(rule.languages),
+        "summary": rule.summary,
+    }
+    if not brief:
+        record |= {
+            "logic": rule.logic,
+            "why": " ".join(rule.why.split()),
+            "message": rule.message,
+            "suggestion": rule.suggestion,
+            "options": dict(rule.options),
+            "examples": {
+                code: {
+                    "should_flag": list(p.should_flag),
+                    "should_not_flag": list(p.should_not_flag),
+                }
+                for code, p in sorted(rule.packs.items())
+            },
+            "citations": [c.to_dict() for c in rule.citations],
+        }
+    return record
+
+
+def _engine_record() -> dict[str, object]:
+    e = UNUSED_RULE
+    return {
+        "code": e.code,
+        "rule": e.slug,
+        "name": e.name,
+        "severity": e.severity,
+        "languages": [],
+        "summary": e.summary,
+    }

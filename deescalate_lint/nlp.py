@@ -20,8 +20,9 @@ negation and hedge scope). Per-language choices:
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import regex
@@ -37,20 +38,51 @@ class Tokens:
     tokens: tuple[tuple[int, int], ...]
     sentences: tuple[tuple[int, int], ...]
 
+    # Offsets are sorted and do not overlap, so every look-up is a binary
+    # search: a turn with thousands of triggers must not rescan its tokens
+    # for each one (that was quadratic).
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [t[0] for t in self.tokens]
+
+    @cached_property
+    def _token_ends(self) -> list[int]:
+        return [t[1] for t in self.tokens]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s[0] for s in self.sentences]
+
+    @cached_property
+    def _sentence_ends(self) -> list[int]:
+        return [s[1] for s in self.sentences]
+
     def sentence_of(self, start: int, end: int) -> tuple[int, int]:
-        for s0, s1 in self.sentences:
-            if s0 <= start < s1 or (s0 < end <= s1):
-                return s0, max(s1, end)
-        return start, end
+        """The first sentence holding ``start`` or ending at/after ``end``, stretched to ``end``."""
+        candidates = []
+        i = bisect.bisect_right(self._sentence_starts, start) - 1
+        if i >= 0 and self.sentences[i][0] <= start < self.sentences[i][1]:
+            candidates.append(i)
+        j = bisect.bisect_left(self._sentence_ends, end)
+        if j < len(self.sentences) and self.sentences[j][0] < end <= self.sentences[j][1]:
+            candidates.append(j)
+        if not candidates:
+            return start, end
+        s0, s1 = self.sentences[min(candidates)]
+        return s0, max(s1, end)
 
     def before(self, position: int, lower: int, count: int) -> list[tuple[int, int]]:
-        """Up to ``count`` tokens that end at or before ``position`` and start at ``lower`` or later."""
-        picked = [t for t in self.tokens if lower <= t[0] and t[1] <= position]
-        return picked[-count:] if count else []
+        """Up to ``count`` tokens ending by ``position`` and starting at ``lower`` or later."""
+        if not count:
+            return []
+        lo = bisect.bisect_left(self._token_starts, lower)
+        hi = bisect.bisect_right(self._token_ends, position)
+        return list(self.tokens[max(lo, hi - count) : hi]) if hi > lo else []
 
     def after(self, position: int, upper: int, count: int) -> list[tuple[int, int]]:
-        picked = [t for t in self.tokens if position <= t[0] and t[1] <= upper]
-        return picked[:count]
+        lo = bisect.bisect_left(self._token_starts, position)
+        hi = bisect.bisect_right(self._token_ends, upper)
+        return list(self.tokens[lo : min(hi, lo + count)]) if hi > lo else []
 
 
 @lru_cache(maxsize=16)
@@ -59,7 +91,9 @@ def pipeline(language: str) -> Any:
     import spacy
 
     if language == "ko":
-        nlp = spacy.blank("ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
+        nlp = spacy.blank(
+            "ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}}
+        )
     else:
         try:
             nlp = spacy.blank(language)

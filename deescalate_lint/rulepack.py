@@ -171,7 +171,10 @@ def _language_pack(slug: str, path: Path) -> LanguagePack:
     if unknown:
         raise RulePackError(where, f"unknown key(s): {', '.join(sorted(unknown))}")
     language = path.stem
-    profile(language)  # the language must have a profile
+    try:
+        profile(language)  # the language must have a profile
+    except RulePackError as exc:
+        raise RulePackError(where, f"{exc} (language files are named <code>.toml)") from None
     examples = data.get("examples", {})
     flag = examples.get("should_flag", [])
     clean = examples.get("should_not_flag", [])
@@ -199,7 +202,12 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
     """The shipped rules, then any user rule packs; codes and slugs must be unique."""
     rules: list[Rule] = list(_shipped_rules())
     for directory in rule_directories(extra_dirs):
-        rules.append(load_rule(directory))
+        rule = load_rule(directory)
+        # User patterns are compiled now, so a bad one is an error before the
+        # first input is read rather than in the middle of a batch.
+        for pack in rule.packs.values():
+            pack.groups  # noqa: B018 - compiles and caches the groups
+        rules.append(rule)
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.code, rule.slug):

@@ -13,32 +13,49 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..context import Conversation
+from ..context import Conversation, TurnView
 from ..escalation import EscalationDetector
 from ..model import Finding, Notice
 from ..rulepack import Rule
 from .common import group, notice, surviving
 
 
-def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterator[Finding | Notice]:
+def check(
+    rule: Rule, convo: Conversation, options: Mapping[str, Any]
+) -> Iterator[Finding | Notice]:
     lookback = int(options["lookback"])
     detector = EscalationDetector.default()
-    for view in convo.agent_views():
+    # Walk the turns once, keeping the customer turns seen so far and whether
+    # one of them asked for writing (checked lazily, each turn once): a long
+    # call with many redirects must not rescan its history for each one.
+    customers: list[TurnView] = []
+    asked = False
+    scanned = 0
+    for view in convo.views:
+        if view.is_customer:
+            customers.append(view)
+            continue
+        if not view.is_agent:
+            continue
         hits = surviving(convo, view, convo.hits(group(rule, view, "redirect"), view), rule.vetoes)
         if not hits:
             continue
-        customers = convo.customer_views_before(view.index)
         if not customers:
             if convo.transcript.template:
                 yield notice(
                     rule,
                     convo,
                     f"turn {view.index}: sends the customer to a written channel "
-                    f'("{view.turn.text[hits[0].start:hits[0].end]}"); whether that is right depends '
+                    f'("{view.turn.text[hits[0].start : hits[0].end]}"); '
+                    "whether that is right depends "
                     "on the customer's mood, which a template cannot show",
                 )
             continue
-        if any(convo.hits(group(rule, c, "customer_request"), c) for c in customers):
+        while not asked and scanned < len(customers):
+            request = customers[scanned]
+            asked = bool(convo.hits(group(rule, request, "customer_request"), request))
+            scanned += 1
+        if asked:
             continue
         for customer in reversed(customers[-lookback:]):
             state = detector.assess(convo, customer)

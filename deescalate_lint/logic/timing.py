@@ -24,6 +24,8 @@ closings are never interruptions.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -47,7 +49,9 @@ _OPENING_MAX = 60
 _CUT_IN_REACH = 12
 
 
-def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterator[Finding | Notice]:
+def check(
+    rule: Rule, convo: Conversation, options: Mapping[str, Any]
+) -> Iterator[Finding | Notice]:
     timed = convo.transcript.has_timing
     has_customer = any(v.is_customer for v in convo.views)
     if has_customer and any(v.is_agent for v in convo.views) and not timed:
@@ -58,11 +62,14 @@ def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterat
             "only textual signs of cutting in were checked",
         )
     views = convo.views
+    # Neighbours found in one pass each, so a long call costs linear time.
+    before, after = _customer_neighbours(views)
+    resumes = _Resumes(views)
     for position, view in enumerate(views):
         if not view.is_agent or position == 0:
             continue
         previous = views[position - 1]
-        customer = _preceding_customer(views, position)
+        customer = before[position]
         if customer is None:
             continue
         if _is_backchannel_or_closing(rule, convo, view):
@@ -75,11 +82,11 @@ def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterat
             mark = _cut_off_mark(rule, convo, previous)
             if mark:
                 signals.append(mark)
-        protest = _protest_after(rule, convo, views, position)
+        protest = _protest_after(rule, convo, after[position])
         if protest is not None:
             signals.append(("strong", f'protest: the customer replied "{protest}"'))
         if timed:
-            timing = _timing_signal(options, views, position, customer)
+            timing = _timing_signal(options, views, position, customer, resumes)
             if timing:
                 signals.append(("strong", timing))
         strong = [d for s, d in signals if s == "strong"]
@@ -98,20 +105,56 @@ def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterat
         yield convo.finding(rule, view, start, end, kind=kind, detail=detail)
 
 
-def _preceding_customer(views: list[TurnView], position: int) -> TurnView | None:
-    for earlier in reversed(views[:position]):
-        if earlier.is_customer:
-            return earlier
-    return None
+def _customer_neighbours(
+    views: list[TurnView],
+) -> tuple[list[TurnView | None], list[TurnView | None]]:
+    """For each position, the nearest customer turn before it and after it."""
+    before: list[TurnView | None] = []
+    last: TurnView | None = None
+    for view in views:
+        before.append(last)
+        if view.is_customer:
+            last = view
+    after: list[TurnView | None] = [None] * len(views)
+    last = None
+    for position in range(len(views) - 1, -1, -1):
+        after[position] = last
+        if views[position].is_customer:
+            last = views[position]
+    return before, after
+
+
+class _Resumes:
+    """Does a customer turn after a position start within a time range?
+
+    Customer start times usually rise through a call; then a binary search
+    answers at once. Otherwise (unordered times) the later turns are scanned.
+    """
+
+    def __init__(self, views: list[TurnView]) -> None:
+        self.views = views
+        timed = [v for v in views if v.is_customer and v.turn.start is not None]
+        self.indices = [v.index for v in timed]
+        self.starts = [float(v.turn.start or 0.0) for v in timed]
+        self.ordered = all(a <= b for a, b in zip(self.starts, self.starts[1:], strict=False))
+
+    def any_between(self, position: int, low: float, high: float) -> bool:
+        """A customer turn after ``position`` with ``low < start <= high``."""
+        if self.ordered:
+            first = bisect.bisect_right(self.indices, position)
+            at = bisect.bisect_right(self.starts, low, lo=first)
+            return at < len(self.starts) and self.starts[at] <= high
+        return any(
+            v.is_customer and v.turn.start is not None and low < v.turn.start <= high
+            for v in itertools.islice(self.views, position + 1, None)
+        )
 
 
 def _is_backchannel_or_closing(rule: Rule, convo: Conversation, view: TurnView) -> bool:
     text = view.text
     hits = convo.hits(group(rule, view, "backchannel"), view)
     if hits:
-        rest = "".join(
-            text[a:b] for a, b in _gaps(len(text), [(h.start, h.end) for h in hits])
-        )
+        rest = "".join(text[a:b] for a, b in _gaps(len(text), [(h.start, h.end) for h in hits]))
         if not _LETTER.search(rest):
             return True
     for name in ("closing", "yielding"):
@@ -154,18 +197,20 @@ def _cut_off_mark(rule: Rule, convo: Conversation, customer: TurnView) -> tuple[
     return None
 
 
-def _protest_after(
-    rule: Rule, convo: Conversation, views: list[TurnView], position: int
-) -> str | None:
-    for later in views[position + 1 :]:
-        if later.is_customer:
-            hits = convo.hits(group(rule, later, "protest"), later)
-            return later.turn.text[hits[0].start : hits[0].end] if hits else None
-    return None
+def _protest_after(rule: Rule, convo: Conversation, later: TurnView | None) -> str | None:
+    """The protest in the next customer turn (``later``), if it makes one."""
+    if later is None:
+        return None
+    hits = convo.hits(group(rule, later, "protest"), later)
+    return later.turn.text[hits[0].start : hits[0].end] if hits else None
 
 
 def _timing_signal(
-    options: Mapping[str, Any], views: list[TurnView], position: int, customer: TurnView
+    options: Mapping[str, Any],
+    views: list[TurnView],
+    position: int,
+    customer: TurnView,
+    resumes: _Resumes,
 ) -> str | None:
     agent = views[position].turn
     said = customer.turn
@@ -180,12 +225,7 @@ def _timing_signal(
     if spoken_over < float(options["min-words-spoken-over"]):
         return None
     long_overlap = overlap >= float(options["long-overlap"])
-    resumed = any(
-        v.is_customer
-        and v.turn.start is not None
-        and said.start < v.turn.start <= agent.end + float(options["resume-window"])
-        for v in views[position + 1 :]
-    )
+    resumed = resumes.any_between(position, said.start, agent.end + float(options["resume-window"]))
     if not (long_overlap or resumed):
         return None
     how = "kept talking" if long_overlap else "tried to go on"
@@ -198,8 +238,10 @@ def _timing_signal(
 def count_words(text: str) -> float:
     """Words in ``text``; in Chinese (no spaces) characters / ``_CHARS_PER_WORD``."""
     unspaced = len(_UNSPACED.findall(text))
-    spaced = len(_SPACED_WORDS.findall(_UNSPACED.sub(" ", text))) if unspaced else len(
-        _SPACED_WORDS.findall(text)
+    spaced = (
+        len(_SPACED_WORDS.findall(_UNSPACED.sub(" ", text)))
+        if unspaced
+        else len(_SPACED_WORDS.findall(text))
     )
     return spaced + unspaced / _CHARS_PER_WORD
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,11 +48,49 @@ class Source:
     def read_bytes(self) -> bytes:
         if self._data is not None:
             return self._data
+        with self._open() as handle:
+            try:
+                return handle.read()
+            except OSError as exc:
+                raise InputError(self.label, f"cannot read file: {exc.strerror}") from None
+
+    def _open(self) -> BinaryIO:
+        """Open the file read-only, refusing anything but a regular file.
+
+        Why not ``Path.open``: opening a FIFO blocks until something writes to
+        it (a directory walk would hang on one), and ``/dev/zero`` never ends.
+        ``O_NONBLOCK`` makes the open return at once; ``fstat`` on the opened
+        descriptor then decides, with no window for the path to change between.
+        """
         assert self.path is not None
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
         try:
-            return self.path.read_bytes()
+            descriptor = os.open(self.path, flags)
         except OSError as exc:
             raise InputError(self.label, f"cannot read file: {exc.strerror}") from None
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            os.close(descriptor)
+            raise InputError(self.label, f"not a regular file ({_file_kind(mode)}); not read")
+        return os.fdopen(descriptor, "rb")
+
+    def is_blank(self) -> bool:
+        """True for an empty file, or one holding only white space (and maybe a BOM)."""
+        try:
+            if self._data is not None:
+                data = self._data[:_BLANK_PROBE]
+            else:
+                with self._open() as handle:
+                    data = handle.read(_BLANK_PROBE + 1)
+        except (InputError, OSError):
+            return False  # the reader will say what is wrong
+        if len(data) > _BLANK_PROBE:
+            return False
+        encoding, skip = _bom_encoding(data)
+        try:
+            return not data[skip:].decode(encoding or "utf-8").strip()
+        except UnicodeDecodeError:
+            return False
 
     def read_text(self) -> str:
         return decode(self.read_bytes(), self.label)
@@ -61,10 +101,9 @@ class Source:
             if self._data is not None:
                 data = self._data[:size]
             else:
-                assert self.path is not None
-                with self.path.open("rb") as handle:
+                with self._open() as handle:
                     data = handle.read(size)
-        except OSError:
+        except (InputError, OSError):
             return ""
         encoding, skip = _bom_encoding(data)
         return data[skip:].decode(encoding or "utf-8", errors="ignore")
@@ -79,12 +118,7 @@ class Source:
             stream: Iterator[bytes] = iter(self._data.splitlines(keepends=True))
             yield from self._decode_lines(stream)
             return
-        assert self.path is not None
-        try:
-            handle = self.path.open("rb")
-        except OSError as exc:
-            raise InputError(self.label, f"cannot read file: {exc.strerror}") from None
-        with handle:
+        with self._open() as handle:
             first = handle.read(4)
             encoding, _ = _bom_encoding(first)
             handle.seek(0)
@@ -108,6 +142,21 @@ class Source:
             except UnicodeDecodeError as exc:
                 place = f"line {number}:{exc.start + 1}"
                 yield number, InputError(self.label, "not valid UTF-8 text", place)
+
+
+#: Files longer than this are never blank (so the check reads at most this much).
+_BLANK_PROBE = 65536
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _bom_encoding(data: bytes) -> tuple[str | None, int]:

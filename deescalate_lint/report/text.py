@@ -1,12 +1,37 @@
-"""Human-readable output: a line per finding, the quoted evidence, the citation."""
+"""Human-readable output: a line per finding, the quoted evidence, the citation.
+
+``text`` (the default) shows each finding with its evidence, suggestion and
+first citation; ``concise`` one line per finding. A response template's
+findings are located as ``path:line:column`` (editors jump there); a
+conversation's as ``path:turn N (speaker)``. Colour (ANSI) is used only when
+the CLI asks for it: on a terminal, unless ``NO_COLOR`` is set.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Notice, Result
-from . import register
+from ..model import Finding, Notice, Result, Severity
+from . import ReportContext, register
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_DIM = "\x1b[2m"
+_CYAN = "\x1b[36m"
+_SEVERITY_COLOUR = {
+    Severity.ERROR: "\x1b[1;31m",
+    Severity.WARNING: "\x1b[1;33m",
+    Severity.INFO: "\x1b[1;34m",
+}
+
+
+class _Paint:
+    def __init__(self, on: bool) -> None:
+        self.on = on
+
+    def __call__(self, text: str, style: str) -> str:
+        return f"{style}{text}{_RESET}" if self.on and text else text
 
 
 def location(result: Result) -> str:
@@ -16,38 +41,78 @@ def location(result: Result) -> str:
     return where
 
 
+def _where(finding: Finding, context: ReportContext) -> str:
+    position = context.position(finding)
+    if position is not None:
+        return f"{location(finding)}:{position.line}:{position.column}:"
+    if finding.turn < 0:  # about the transcript as a whole (a transcript-level lint.ignore)
+        return f"{location(finding)}:"
+    return f"{location(finding)}:turn {finding.turn} ({finding.speaker})"
+
+
 @register("text")
-def write_text(results: Iterable[Result], out: TextIO) -> None:
+def write_text(
+    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+) -> None:
+    context = context or ReportContext()
+    paint = _Paint(context.color)
     for result in results:
         if isinstance(result, Notice):
-            out.write(f"{location(result)}: notice {result.code} {result.rule}: {result.message}\n")
+            out.write(
+                f"{paint(location(result), _BOLD)}: {paint('notice', _DIM)} {result.code} "
+                f"{result.rule}: {result.message}\n"
+            )
             continue
-        write_finding(result, out)
+        write_finding(result, out, context, paint)
 
 
-def write_finding(finding: Finding, out: TextIO) -> None:
+def write_finding(
+    finding: Finding,
+    out: TextIO,
+    context: ReportContext | None = None,
+    paint: _Paint | None = None,
+) -> None:
+    context = context or ReportContext()
+    paint = paint or _Paint(False)
+    code = paint(finding.code, _SEVERITY_COLOUR[finding.severity])
     out.write(
-        f"{location(finding)}:turn {finding.turn} ({finding.speaker}) "
-        f"{finding.code} {finding.rule}: {finding.message}\n"
+        f"{paint(_where(finding, context), _BOLD)} {code} {finding.rule}: {finding.message}\n"
     )
-    out.write(f'    | "{finding.evidence}"  [{finding.start}:{finding.end}]\n')
+    if finding.evidence:
+        quoted = paint(f'"{finding.evidence}"', _CYAN)
+        out.write(f"    | {quoted}  [{finding.start}:{finding.end}]\n")
     out.write(f"    = try: {finding.suggestion}\n")
+    if not finding.citations:
+        return
     citation = finding.citations[0]
     first, last = citation.lines
     more = len(finding.citations) - 1
     out.write(
-        f"    = cites {citation.document} ({citation.title}), "
-        f"\u00a7 {citation.section}, lines {first}-{last}: \u201c{citation.key_phrase}\u201d"
-        + (f" (+{more} more: lint-transcript rule {finding.rule})" if more else "")
+        paint(
+            f"    = cites {citation.document} ({citation.title}), "
+            f"\u00a7 {citation.section}, lines {first}-{last}: \u201c{citation.key_phrase}\u201d"
+            + (f" (+{more} more: lint-transcript rule {finding.rule})" if more else ""),
+            _DIM,
+        )
         + "\n"
     )
 
 
 @register("concise")
-def write_concise(results: Iterable[Result], out: TextIO) -> None:
+def write_concise(
+    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+) -> None:
+    context = context or ReportContext()
+    paint = _Paint(context.color)
     for result in results:
-        if isinstance(result, Finding):
-            out.write(
-                f"{location(result)}:turn {result.turn}:{result.start}: {result.code} "
-                f"[{result.rule}] {result.message} \u201c{result.evidence}\u201d\n"
-            )
+        if not isinstance(result, Finding):
+            continue
+        position = context.position(result)
+        where = (
+            f"{location(result)}:{position.line}:{position.column}:"
+            if position
+            else f"{location(result)}:turn {result.turn}:{result.start}:"
+        )
+        code = paint(result.code, _SEVERITY_COLOUR[result.severity])
+        evidence = f" \u201c{result.evidence}\u201d" if result.evidence else ""
+        out.write(f"{where} {code} [{result.rule}] {result.message}{evidence}\n")

@@ -1,0 +1,267 @@
+"""``python -m bench``: run every measurement and write bench/out/report.md and report.json.
+
+Options::
+
+    --quick              about a minute or two: 1 MB synthetic corpus, no Spark, 10 MB memory run
+    --size 20MB          synthetic corpus for throughput and baselines
+    --big-size 1GB       JSONL for the memory run (generated in a temp dir, then deleted)
+    --parallel-size 40MB corpus for --jobs 1 vs --jobs N
+    --jobs 2             processes for the parallel run
+    --spark / --no-spark Spark local[2] run (default: on when PySpark and Java are present)
+    --profile            also profile the linter (pyinstrument) into out/profile.txt
+    --out bench/out      where the report goes
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import measure
+from .report import write_report
+from .synth import parse_size, write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
+
+CLEAN_TEMPLATE = (
+    "Hi {{ first_name }},\n\nThanks for getting in touch. I've checked order {{ order_id }}: "
+    "it left our warehouse this morning and the courier expects to deliver it on Thursday. "
+    "I'll keep an eye on the tracking and write again if anything changes.\n\nBest wishes,\n"
+    "{{ agent_name }}\n"
+)
+FINDING_TEMPLATE = CLEAN_TEMPLATE.replace(
+    "the courier expects to deliver it on Thursday", "I guarantee it will be with you on Thursday"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.quick:
+        args.size = args.size or "1MB"
+        args.big_size = args.big_size or "10MB"
+        args.parallel_size = args.parallel_size or "4MB"
+        args.proselint_seconds = min(args.proselint_seconds, 3.0)
+        args.startup_runs = min(args.startup_runs, 3)
+        args.repeat = 1
+        args.spark = False if args.spark is None else args.spark
+    args.size = args.size or "20MB"
+    args.big_size = args.big_size or "1GB"
+    args.parallel_size = args.parallel_size or "40MB"
+    if args.spark is None:
+        args.spark = _spark_available()
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="deescalate-bench-"))
+    started = time.time()
+    report: dict[str, Any] = {"machine": _machine(), "versions": _versions(), "options": vars(args)}
+    try:
+        report["corpora"] = _throughput_section(args, work, report)
+        report["startup"] = _startup(args, work)
+        report["parallel"] = _parallel(args, work)
+        report["memory"] = _memory(args, work)
+        if args.spark:
+            report["spark"] = _spark(args, work)
+        if args.profile:
+            report["profile"] = _profile(work / "synthetic-auto.jsonl", out_dir / "profile.txt")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report["machine"]["load_average_end"] = os.getloadavg()
+    report["wall_seconds"] = time.time() - started
+    write_report(report, out_dir)
+    print(f"wrote {out_dir / 'report.md'} and {out_dir / 'report.json'}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a run of about a minute")
+    parser.add_argument("--size", help="synthetic corpus size (default 20MB; quick 1MB)")
+    parser.add_argument("--big-size", help="memory-run JSONL size (default 1GB; quick 10MB)")
+    parser.add_argument("--parallel-size", help="parallel-run corpus size (default 40MB)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--corpora", default=str(DEFAULT_CORPORA), help="folder of real JSONL corpora"
+    )
+    parser.add_argument(
+        "--proselint-seconds", type=float, default=20.0, help="time budget per corpus"
+    )
+    parser.add_argument("--startup-runs", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per throughput figure (median)")
+    parser.add_argument("--spark", dest="spark", action="store_true", default=None)
+    parser.add_argument("--no-spark", dest="spark", action="store_false")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--out", default=str(REPO / "bench" / "out"))
+    return parser
+
+
+def _throughput_section(
+    args: argparse.Namespace, work: Path, report: dict[str, Any]
+) -> dict[str, Any]:
+    sections: dict[str, Any] = {}
+    real = sorted(Path(args.corpora).glob("*/*.jsonl")) + sorted(Path(args.corpora).glob("*.jsonl"))
+    inputs: dict[str, list[Path]] = {}
+    if real:
+        inputs["real"] = real
+    synthetic = work / "synthetic-given.jsonl"
+    write_corpus(synthetic, parse_size(args.size))
+    inputs["synthetic"] = [synthetic]
+    for name, sources in inputs.items():
+        given, auto = work / f"{name}-given.jsonl", work / f"{name}-auto.jsonl"
+        if sources != [given]:
+            measure.rewrite(sources, given, keep_language=True)
+        measure.rewrite([given], auto, keep_language=False)
+        stats = measure.text_stats(given)
+        repeat = args.repeat if stats["file_bytes"] < 5_000_000 else 1
+        print(
+            f"[{name}] {stats['transcripts']} transcripts, {stats['text_bytes'] / 1e6:.2f} MB text"
+        )
+        section: dict[str, Any] = {"files": [str(p) for p in sources], "stats": stats}
+        section["lint_auto"] = measure.lint_throughput(auto, repeat)
+        section["lint_given"] = measure.lint_throughput(given, repeat)
+        print(
+            f"[{name}] lint: auto {section['lint_auto']['seconds']:.2f}s,"
+            f" given {section['lint_given']['seconds']:.2f}s"
+        )
+        section["proselint"] = measure.proselint_throughput(given, args.proselint_seconds)
+        section["spacy"] = measure.spacy_throughput(given)
+        section["regex"] = measure.regex_throughput(given, args.proselint_seconds)
+        print(f"[{name}] baselines done")
+        sections[name] = section
+    return sections
+
+
+def _startup(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    clean, finding = work / "clean.txt", work / "finding.txt"
+    clean.write_text(CLEAN_TEMPLATE, encoding="utf-8")
+    finding.write_text(FINDING_TEMPLATE, encoding="utf-8")
+    result = measure.startup(
+        {"clean_template": clean, "finding_template": finding}, args.startup_runs
+    )
+    print(f"[startup] clean {result['clean_template']['median_seconds']:.3f}s")
+    return result
+
+
+def _parallel(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    path = work / "parallel.jsonl"
+    write_corpus(path, parse_size(args.parallel_size), seed=7, with_language=False)
+    result = measure.parallel_speedup(path, args.jobs)
+    result["file_bytes"] = path.stat().st_size
+    path.unlink()
+    print(
+        f"[parallel] {result['speedup']:.2f}x with {args.jobs} jobs,"
+        f" identical={result['identical']}"
+    )
+    return result
+
+
+def _memory(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    big = parse_size(args.big_size)
+    runs = []
+    for size in (max(big // 10, 1_000_000), big):
+        path = work / f"memory-{size}.jsonl"
+        write_corpus(path, size, seed=8, with_language=False)
+        result = measure.memory(path)
+        result["target_bytes"] = size
+        runs.append(result)
+        print(
+            f"[memory] {size / 1e6:.0f} MB: peak RSS {result['peak_rss_mb']:.0f} MB"
+            f" in {result['seconds']:.0f}s"
+        )
+        path.unlink()
+    return {"runs": runs}
+
+
+def _spark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    path = work / "synthetic-given.jsonl"
+    if not path.exists():
+        write_corpus(path, parse_size(args.size))
+    result = measure.spark_throughput(path)
+    result["stats"] = measure.text_stats(path)
+    serial = measure.lint_throughput(path)
+    result["serial_findings"] = serial["findings"]
+    result["serial_seconds"] = serial["seconds"]
+    print(
+        f"[spark] {result['seconds']:.1f}s, {result['findings']} findings"
+        f" (serial {serial['findings']})"
+    )
+    return result
+
+
+def _profile(path: Path, target: Path) -> dict[str, Any]:
+    from pyinstrument import Profiler
+
+    from deescalate_lint import Linter
+
+    linter = Linter()
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in linter.lint_paths([str(path)]):
+        pass
+    profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    target.write_text(text, encoding="utf-8")
+    return {"file": str(target), "text": text}
+
+
+def _spark_available() -> bool:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("java") is not None
+
+
+def _machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "platform": platform.platform(),
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1e6, 1),
+        "load_average_start": os.getloadavg(),
+    }
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in (
+        "deescalate-lint",
+        "regex",
+        "spacy",
+        "langdetect",
+        "proselint",
+        "pyspark",
+        "pandas",
+        "pyarrow",
+    ):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

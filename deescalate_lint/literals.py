@@ -1,0 +1,171 @@
+"""Required literals of a pattern: a cheap, exact test that a text cannot match.
+
+Why: most turns contain none of a rule's triggers, and a ``regex`` alternation
+of dozens of patterns tries every alternative at every position of the text
+(about 1 MB/s over a rule set). Almost every trigger contains a word that any
+match must contain ("fault" in ``not (?:my|our) fault``). When no pattern's
+required word occurs in the text (one ``str.__contains__`` each, hundreds of
+MB/s), the regex pass is skipped: it could not have found anything, so the
+answer is unchanged.
+
+Soundness comes first. The pattern is parsed with the standard library's
+regex parser; any syntax that parser does not read exactly like the
+``regex`` module (``\\p{..}``, nested sets, fuzzy matching, inline flags,
+stray braces...) makes the pattern "unknown", and a group with one unknown
+pattern is always searched. Case-insensitive patterns compare case-folded
+text with case-folded literals.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    _sre_constants: Any = importlib.import_module("re._constants")
+    _sre_parser: Any = importlib.import_module("re._parser")
+else:  # pragma: no cover - Python 3.10
+    _sre_constants = importlib.import_module("sre_constants")
+    _sre_parser = importlib.import_module("sre_parse")
+
+#: Source text that the stdlib parser would read differently from ``regex``
+#: (nested sets, inline flags, branch reset, fuzzy/named-list syntax).
+_UNSAFE = re.compile(r"\[\[|\(\?[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
+#: Valid counted repeats and escaped braces; any other brace means "unknown".
+_BRACES_OK = re.compile(r"\\[{}]|\{\d*,?\d*\}")
+
+Requirement = frozenset[str]
+
+
+#: ``regex`` matches I and i with the Turkish dotted and dotless i, which
+#: ``str.casefold`` keeps apart; fold them together first. With this, every
+#: pair of characters ``regex.IGNORECASE`` matches has equal folds (checked
+#: over every code point up to U+2FFFF).
+_TURKIC_I = {0x130: "i", 0x131: "i"}
+
+
+def fold(text: str) -> str:
+    """Case-fold so that ``regex.IGNORECASE`` matches imply substring matches."""
+    return text.translate(_TURKIC_I).casefold()
+
+
+def _fold(text: str, ignore_case: bool) -> str:
+    return fold(text) if ignore_case else text
+
+
+def requirement(source: str, ignore_case: bool) -> Requirement | None:
+    """Strings of which every match of ``source`` contains at least one, or None.
+
+    ``source`` is a pattern after space expansion (``\\s+``), as compiled.
+    """
+    braces = _BRACES_OK.sub("", source)
+    if _UNSAFE.search(source) or "{" in braces or "}" in braces:
+        return None
+    try:
+        parsed = _sre_parser.parse(source, 0)
+    except Exception:  # the stdlib cannot read it: regex-only syntax
+        return None
+    found = _sequence(list(parsed))
+    if found is None:
+        return None
+    return frozenset(_fold(s, ignore_case) for s in found)
+
+
+def _best(requirements: list[Requirement]) -> Requirement | None:
+    """The most selective of several requirements that all hold (longest shortest needle)."""
+    if not requirements:
+        return None
+    return max(requirements, key=lambda r: (min(len(s) for s in r), -len(r)))
+
+
+def _sequence(items: Sequence[tuple[object, object]]) -> Requirement | None:
+    """Every requirement of a sequence of parsed items; the best of them."""
+    found: list[Requirement] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            found.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, arg in items:
+        if op is _sre_constants.LITERAL:
+            assert isinstance(arg, int)
+            run.append(chr(arg))
+            continue
+        if not (op in _REPEATS and _repeats_a_literal(arg)):
+            flush()
+        if op is _sre_constants.SUBPATTERN:
+            assert isinstance(arg, tuple)
+            inner = _sequence(list(arg[-1]))
+            if inner is not None:
+                found.append(inner)
+        elif op in _REPEATS:
+            assert isinstance(arg, tuple)
+            low, _high, body = arg
+            body = list(body)
+            if low >= 1 and len(body) == 1 and body[0][0] is _sre_constants.LITERAL:
+                # "ah+": at least one "h" follows the "a" directly.
+                run.append(chr(body[0][1]))
+                flush()
+            elif low >= 1:
+                inner = _sequence(body)
+                if inner is not None:
+                    found.append(inner)
+        elif op is _sre_constants.BRANCH:
+            assert isinstance(arg, tuple)
+            union: set[str] = set()
+            for branch in arg[1]:
+                inner = _sequence(list(branch))
+                if inner is None:
+                    union = set()
+                    break
+                union |= inner
+            if union:
+                found.append(frozenset(union))
+        elif op is _ATOMIC:
+            assert isinstance(arg, list)
+            inner = _sequence(arg)
+            if inner is not None:
+                found.append(inner)
+        # Anything else (classes, lookarounds, anchors, back-references,
+        # conditionals) consumes unknown text or none: it requires nothing.
+    flush()
+    return _best(found)
+
+
+_POSSESSIVE = getattr(_sre_constants, "POSSESSIVE_REPEAT", object())
+_ATOMIC = getattr(_sre_constants, "ATOMIC_GROUP", object())
+_REPEATS = (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT, _POSSESSIVE)
+
+
+def _repeats_a_literal(arg: object) -> bool:
+    """True for ``x+``-like repeats of one literal character (at least once)."""
+    if not isinstance(arg, tuple) or len(arg) != 3:
+        return False
+    low, _high, body = arg
+    items = list(body)
+    return bool(low >= 1 and len(items) == 1 and items[0][0] is _sre_constants.LITERAL)
+
+
+@lru_cache(maxsize=64)
+def folded(text: str) -> str:
+    """Folded text, cached: every pattern group of a turn asks for the same text."""
+    return fold(text)
+
+
+def pattern_needles(source: str, ignore_case: bool) -> tuple[str, ...] | None:
+    """Needles for one pattern, shortest first, redundant ones dropped; None: unknown."""
+    found = requirement(source, ignore_case)
+    if not found:
+        return None
+    kept: list[str] = []
+    for needle in sorted(found, key=lambda s: (len(s), s)):
+        # A needle containing a kept one is implied by it: testing it adds nothing.
+        if not any(shorter in needle for shorter in kept):
+            kept.append(needle)
+    return tuple(kept)

@@ -1,0 +1,68 @@
+"""GitHub Actions workflow commands: each finding becomes an annotation on the file.
+
+``::warning file=...,line=...,col=...,title=DL103 over-apologising::message``;
+severity error/warning/info maps to ``error``/``warning``/``notice``. Line and
+column are given where known (response templates); a conversation's finding
+annotates the file as a whole and names the turn in the message. Values are
+escaped as the runner expects (``%``, CR, LF; plus ``:`` and ``,`` in properties).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..model import Finding, Notice, Result, Severity
+from . import ReportContext, register
+
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(result: Result, context: ReportContext) -> str:
+    if isinstance(result, Notice):
+        props = {"file": result.path, "title": f"{result.code} {result.rule}"}
+        return _command("notice", props, result.message)
+    props = {"file": result.path}
+    position = context.position(result)
+    if position is not None:
+        props.update(
+            line=str(position.line),
+            col=str(position.column),
+            endLine=str(position.end_line),
+            endColumn=str(position.end_column),
+        )
+    props["title"] = f"{result.code} {result.rule}"
+    return _command(LEVEL[result.severity], props, _message(result, position is None))
+
+
+def _message(finding: Finding, name_turn: bool) -> str:
+    where = ""
+    if name_turn:
+        parts = [f"transcript {finding.transcript}"] if finding.transcript else []
+        if finding.turn >= 0:  # -1: about the transcript as a whole
+            parts.append(f"turn {finding.turn}, {finding.speaker}")
+        where = f"[{', '.join(parts)}] " if parts else ""
+    evidence = f" \u201c{finding.evidence}\u201d" if finding.evidence else ""
+    return f"{where}{finding.message}{evidence}\nTry: {finding.suggestion}"
+
+
+def _command(level: str, props: dict[str, str], message: str) -> str:
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    return f"::{level} {joined}::{escape_data(message)}"
+
+
+@register("github")
+def write_github(
+    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+) -> None:
+    context = context or ReportContext()
+    for result in results:
+        out.write(annotation(result, context) + "\n")

@@ -1,0 +1,82 @@
+"""JUnit XML: one test case per transcript (a response template is one transcript).
+
+CI dashboards that read JUnit (GitLab, Jenkins, Azure) then list every linted
+conversation: passed when it has no findings, failed with every finding in
+the failure text, skipped when it could not be checked at all (unsupported or
+undetectable language), errored when the file could not be read.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..model import Finding, Notice, Result
+from . import ReportContext, TranscriptInfo, register
+
+#: The engine notice that means nothing was checked (engine.NOTICE_LANGUAGE).
+NOTHING_CHECKED = "DL001"
+
+
+def _name(info: TranscriptInfo) -> str:
+    if info.id:
+        return f"{info.path}#{info.id}"
+    if info.line:
+        return f"{info.path}:{info.line}"
+    return info.path
+
+
+def _finding_text(finding: Finding) -> str:
+    evidence = f' "{finding.evidence}"' if finding.evidence else ""
+    return (
+        f"turn {finding.turn} ({finding.speaker}) {finding.code} {finding.rule} "
+        f"[{finding.severity.value}]: {finding.message}{evidence}\n  try: {finding.suggestion}"
+    )
+
+
+@register("junit", grouped=True)
+def write_junit(
+    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+) -> None:
+    context = context or ReportContext()
+    for _ in results:  # drive the run; the CLI groups results per transcript
+        pass
+    suite = ET.Element("testsuite", name="deescalate-lint")
+    failures = skipped = 0
+    for info, group in context.groups:
+        case = ET.SubElement(suite, "testcase", classname=info.path, name=_name(info))
+        findings = [r for r in group if isinstance(r, Finding)]
+        notices = [r for r in group if isinstance(r, Notice)]
+        if findings:
+            failures += 1
+            codes = sorted({f.code for f in findings})
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"{len(findings)} finding(s): {', '.join(codes)}",
+                type=findings[0].code,
+            )
+            failure.text = "\n".join(_finding_text(f) for f in findings)
+        elif any(n.code == NOTHING_CHECKED for n in notices):
+            skipped += 1
+            message = next(n.message for n in notices if n.code == NOTHING_CHECKED)
+            ET.SubElement(case, "skipped", message=message)
+        if notices:
+            system_out = ET.SubElement(case, "system-out")
+            system_out.text = "\n".join(f"notice {n.code} {n.rule}: {n.message}" for n in notices)
+    for error in context.errors:
+        case = ET.SubElement(suite, "testcase", classname=error.path, name=error.path)
+        ET.SubElement(case, "error", message=str(error), type="InputError")
+    suite.set("tests", str(len(context.groups) + len(context.errors)))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(len(context.errors)))
+    suite.set("skipped", str(skipped))
+    root = ET.Element("testsuites", name="deescalate-lint")
+    for key in ("tests", "failures", "errors", "skipped"):
+        root.set(key, suite.get(key, "0"))
+    root.append(suite)
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
