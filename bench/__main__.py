@@ -10,6 +10,7 @@ Options::
     --spark / --no-spark Spark local[2] run (default: on when PySpark and Java are present)
     --profile            also profile the linter (pyinstrument) into out/profile.txt
     --out bench/out      where the report goes
+    --sections a,b       only some of: throughput,startup,parallel,memory,spark
 """
 
 from __future__ import annotations
@@ -62,14 +63,23 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="deescalate-bench-"))
     started = time.time()
     report: dict[str, Any] = {"machine": _machine(), "versions": _versions(), "options": vars(args)}
+    wanted = set(args.sections.split(","))
     try:
-        report["corpora"] = _throughput_section(args, work, report)
-        report["startup"] = _startup(args, work)
-        report["parallel"] = _parallel(args, work)
-        report["memory"] = _memory(args, work)
-        if args.spark:
+        if "throughput" in wanted:
+            report["corpora"] = _throughput_section(args, work, report)
+        if "startup" in wanted:
+            report["startup"] = _startup(args, work)
+        if "parallel" in wanted:
+            report["parallel"] = _parallel(args, work)
+        if "memory" in wanted:
+            report["memory"] = _memory(args, work)
+        if args.spark and "spark" in wanted:
             report["spark"] = _spark(args, work)
         if args.profile:
+            if not (work / "synthetic-auto.jsonl").exists():
+                write_corpus(
+                    work / "synthetic-auto.jsonl", parse_size(args.size), with_language=False
+                )
             report["profile"] = _profile(work / "synthetic-auto.jsonl", out_dir / "profile.txt")
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -99,6 +109,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-spark", dest="spark", action="store_false")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--out", default=str(REPO / "bench" / "out"))
+    parser.add_argument(
+        "--sections",
+        default="throughput,startup,parallel,memory,spark",
+        help="comma-separated subset of: throughput,startup,parallel,memory,spark",
+    )
     return parser
 
 

@@ -96,20 +96,40 @@ def parallel_speedup(path: Path, jobs: int) -> dict[str, Any]:
     from deescalate_lint.parallel import lint_paths_parallel
 
     linter = Linter()
+    cpu0 = _cpu()
     start = time.perf_counter()
     serial = output_digest(linter.lint_paths([str(path)]))
     serial_s = time.perf_counter() - start
+    cpu1 = _cpu()
     start = time.perf_counter()
     parallel = output_digest(lint_paths_parallel([str(path)], jobs=jobs))
     parallel_s = time.perf_counter() - start
+    cpu2 = _cpu()
+    serial_cpu = cpu1[0] - cpu0[0]
+    parallel_cpu = (cpu2[0] - cpu1[0]) + (cpu2[1] - cpu1[1])
     return {
         "jobs": jobs,
         "serial_seconds": serial_s,
         "parallel_seconds": parallel_s,
         "speedup": serial_s / parallel_s,
+        # CPU seconds, so contention from other jobs on the machine can be read off:
+        # serial CPU / wall is the share of a core this run got.
+        "serial_cpu_seconds": serial_cpu,
+        "parallel_cpu_seconds": parallel_cpu,
+        "cores_used_serial": serial_cpu / serial_s,
+        "cores_used_parallel": parallel_cpu / parallel_s,
         "identical": serial == parallel,
         "results": serial[1],
     }
+
+
+def _cpu() -> tuple[float, float]:
+    """User + system CPU seconds of this process and of its waited-for children."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
 
 # -- baselines --------------------------------------------------------------------------

@@ -188,6 +188,12 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
             f"{_ok(parallel['speedup'] >= TARGETS['jobs_speedup'])}); output identical and in the same "
             f"order: {parallel['identical']} ({parallel['results']} results).",
             "",
+            f"CPU: {parallel.get('serial_cpu_seconds', 0):.1f} s serial, "
+            f"{parallel.get('parallel_cpu_seconds', 0):.1f} s over all processes in parallel; cores "
+            f"actually obtained: {parallel.get('cores_used_serial', 0):.2f} serial, "
+            f"{parallel.get('cores_used_parallel', 0):.2f} in parallel (of {parallel['jobs']} asked). "
+            "When other jobs hold the cores, wall-clock speed-up is capped by the cores obtained.",
+            "",
         ]
     spark = report.get("spark")
     if spark:

@@ -23,8 +23,9 @@ from deescalate_lint import InputError, Linter
 from deescalate_lint.escalation import language_groups
 from deescalate_lint.languages import profile, supported_languages
 from deescalate_lint.literals import fold, requirement
-from deescalate_lint.parallel import default_jobs, lint_paths_parallel
+from deescalate_lint.parallel import default_jobs, lint_paths_parallel, lint_plan_parallel
 from deescalate_lint.patterns import PatternGroup
+from deescalate_lint.readers import iter_sources
 from deescalate_lint.rulepack import load_rules
 
 CALM = "I'd like to change the delivery address on my order, please."
@@ -135,6 +136,28 @@ def test_on_transcript_is_called_in_order_with_each_transcripts_results(corpus: 
     serial = run(1)
     assert len(serial) > 100
     assert run(2) == serial
+
+
+def test_a_plan_with_a_linter_per_file_keeps_each_configuration(corpus: list[str]) -> None:
+    # The CLI resolves a configuration per file: each source comes with its own linter.
+    strict = Linter(select=["DL102"])
+    loose = Linter(ignore=["DL102"], language="en")
+    marker = []
+    strict.on_transcript = lambda t, r: marker.append(t.id)  # the caller's own hook stays
+    plan = [
+        item if isinstance(item, InputError) else (item, strict if index % 2 else loose)
+        for index, item in enumerate(iter_sources(corpus))
+    ]
+    serial: list[Any] = []
+    for entry in plan:
+        if isinstance(entry, InputError):
+            serial.append(entry)
+        else:
+            serial.extend(entry[1].lint_source(entry[0]))
+    marker.clear()
+    parallel = list(lint_plan_parallel(plan, 2, chunk_bytes=800))
+    assert _as_data(parallel) == _as_data(serial)
+    assert strict.on_transcript is not None and not marker
 
 
 def test_default_jobs_uses_every_core_only_for_large_inputs(tmp_path: Path) -> None:
