@@ -95,6 +95,7 @@ def parallel_speedup(path: Path, jobs: int) -> dict[str, Any]:
     from deescalate_lint import Linter
     from deescalate_lint.parallel import lint_paths_parallel
 
+    ceiling_before = cpu_ceiling(jobs)
     linter = Linter()
     cpu0 = _cpu()
     start = time.perf_counter()
@@ -120,7 +121,34 @@ def parallel_speedup(path: Path, jobs: int) -> dict[str, Any]:
         "cores_used_parallel": parallel_cpu / parallel_s,
         "identical": serial == parallel,
         "results": serial[1],
+        "ceiling_before": ceiling_before,
+        "ceiling_after": cpu_ceiling(jobs),
     }
+
+
+def _spin(count: int) -> float:
+    start = time.perf_counter()
+    total = 0
+    for number in range(count):
+        total += number * number
+    return time.perf_counter() - start
+
+
+def cpu_ceiling(jobs: int, count: int = 15_000_000) -> dict[str, float]:
+    """The speed-up ``jobs`` processes get right now on a pure-Python busy loop.
+
+    Why: on a machine shared with other jobs, no program can beat this; the
+    linter's own speed-up is read against it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    one = _spin(count)
+    with ProcessPoolExecutor(jobs) as pool:
+        pool.submit(int).result()  # workers started before the clock
+        start = time.perf_counter()
+        list(pool.map(_spin, [count] * jobs))
+        many = time.perf_counter() - start
+    return {"one_seconds": one, "parallel_seconds": many, "speedup": jobs * one / many}
 
 
 def _cpu() -> tuple[float, float]:

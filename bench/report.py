@@ -194,6 +194,12 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
             f"{parallel.get('cores_used_parallel', 0):.2f} in parallel (of {parallel['jobs']} asked). "
             "When other jobs hold the cores, wall-clock speed-up is capped by the cores obtained.",
             "",
+            f"Ceiling measured beside it (a pure-Python busy loop in {parallel['jobs']} processes vs 1): "
+            f"{parallel.get('ceiling_before', {}).get('speedup', 0):.2f}x before, "
+            f"{parallel.get('ceiling_after', {}).get('speedup', 0):.2f}x after; the linter reached "
+            f"{parallel['speedup'] / max(min(parallel.get('ceiling_before', {}).get('speedup', 1), parallel.get('ceiling_after', {}).get('speedup', 1)), 1e-9):.0%} "
+            "of the lower ceiling.",
+            "",
         ]
     spark = report.get("spark")
     if spark:

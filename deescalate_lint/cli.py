@@ -25,6 +25,7 @@ from .config import Overrides, Resolver
 from .engine import NOTICE_LANGUAGE, Linter
 from .errors import DeescalateError, InputError
 from .model import Finding, Notice, Result, Severity, Transcript
+from .parallel import default_jobs, lint_plan_parallel
 from .readers import Source, iter_sources
 from .report import (
     ReportContext,
@@ -100,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on-unsupported",
         action="store_true",
         help="exit 1 when a transcript's language is unsupported or undetectable",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores when the inputs total 8 MB or more, else 1); "
+        "output is identical to one process, in the same order",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"lint-transcript {__version__}")
@@ -208,26 +217,36 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(format_error(item) + "\n")
         err.flush()
 
-    def results() -> Iterator[Result]:
+    jobs = args.jobs if args.jobs is not None else default_jobs(args.paths)
+    if jobs < 1:
+        raise DeescalateError("--jobs must be 1 or more")
+
+    def items() -> Iterator[Result | InputError]:
+        if jobs > 1:
+            yield from lint_plan_parallel(plan, jobs, on_transcript=observe)
+            return
         for entry in plan:
             if isinstance(entry, InputError):
-                error(entry)
+                yield entry
                 continue
             source, linter = entry
-            for item in linter.lint_source(source):
-                if isinstance(item, InputError):
-                    error(item)
+            yield from linter.lint_source(source)
+
+    def results() -> Iterator[Result]:
+        for item in items():
+            if isinstance(item, InputError):
+                error(item)
+                continue
+            if isinstance(item, Finding):
+                counts[(item.code, item.rule, item.severity.value)] += 1
+                if item.severity.rank >= fail_rank:
+                    state["failing"] += 1
+            elif isinstance(item, Notice):
+                if item.code == NOTICE_LANGUAGE:
+                    state["unsupported"] += 1
+                if args.quiet:
                     continue
-                if isinstance(item, Finding):
-                    counts[(item.code, item.rule, item.severity.value)] += 1
-                    if item.severity.rank >= fail_rank:
-                        state["failing"] += 1
-                elif isinstance(item, Notice):
-                    if item.code == NOTICE_LANGUAGE:
-                        state["unsupported"] += 1
-                    if args.quiet:
-                        continue
-                yield item
+            yield item
 
     if args.statistics:
         for _ in results():

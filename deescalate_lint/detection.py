@@ -182,9 +182,13 @@ def turn_language(text: str, conversation_language: str) -> str:
     # As for a whole conversation: a sample is enough to decide, and a 20 MB turn stays cheap.
     text = text[:SAMPLE_CHARS]
     scripted = _by_script(text)
-    if scripted is not None and scripted.language and scripted.language != conversation_language:
-        if script_counts(text)["letter"] >= 2:
-            return scripted.language
+    if (
+        scripted is not None
+        and scripted.language
+        and scripted.language != conversation_language
+        and script_counts(text)["letter"] >= 2
+    ):
+        return scripted.language
     if scripted is None and conversation_language in _latin_languages():
         scores = stopword_scores(text)
         best, hits = scores.most_common(1)[0] if scores else (conversation_language, 0)

@@ -75,6 +75,10 @@ def _run_all(seconds: int, workdir: Path | None, rest: list[str]) -> int:
     return 1 if failed else 0
 
 
+#: Readers chosen only by ``--input-format`` that read JSON: seeded with JSON files.
+_FORCED_JSON = ("chat", "contact-lens", "transcribe")
+
+
 def _seed(corpus: Path, target: str) -> None:
     """Copy the example inputs a target understands into its corpus (once)."""
     from deescalate_lint.readers import choose_reader
@@ -84,7 +88,8 @@ def _seed(corpus: Path, target: str) -> None:
     for path in sorted(p for folder in folders if folder.is_dir() for p in folder.rglob("*")):
         if not path.is_file() or path.suffix == ".md":
             continue
-        fits = target == "engine" or choose_reader(Source.file(path)).name == target
+        chosen = choose_reader(Source.file(path)).name
+        fits = target in ("engine", chosen) or (chosen == "json" and target in _FORCED_JSON)
         destination = corpus / f"seed-{path.name}"
         if fits and not destination.exists():
             shutil.copyfile(path, destination)

@@ -1,0 +1,40 @@
+"""``--jobs``: the same output, in the same order, from one process or several."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "deescalate_lint.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_two_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
+    lines = []
+    for i in range(60):
+        lines.append(json.dumps({"id": f"c{i}", "language": "en", "turns": [
+            {"speaker": "customer", "text": f"This is RIDICULOUS, call number {i}!!"},
+            {"speaker": "agent", "text": "I'm sorry. I apologise. Please send us an email."},
+        ]}))
+    (tmp_path / "calls.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inputs = [str(EXAMPLES), str(tmp_path / "calls.jsonl")]
+    one = run(*inputs, "--format", "json", "--jobs", "1")
+    two = run(*inputs, "--format", "json", "--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout
+    assert len(json.loads(one.stdout)) > 120
+
+
+def test_jobs_must_be_positive() -> None:
+    result = run(str(EXAMPLES), "--jobs", "0")
+    assert result.returncode == 2 and "--jobs" in result.stderr
