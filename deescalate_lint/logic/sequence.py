@@ -2,7 +2,8 @@
 
 Used by email-when-call-needed: the agent's ``redirect`` phrase (to email, a
 ticket, a form, "in writing") is a finding only when one of the last
-``lookback`` customer turns before it is escalated (see escalation.py) and no
+``lookback`` customer turns before it is escalated, or their signals together
+reach the detector's threshold, (see escalation.py) and no
 earlier customer turn asked for writing itself (the ``customer_request``
 group). A template has no customer turns, so the rule cannot judge it; it
 says so in a notice when the phrase is there.
@@ -57,10 +58,35 @@ def check(
             scanned += 1
         if asked:
             continue
-        for customer in reversed(customers[-lookback:]):
-            state = detector.assess(convo, customer)
-            if state.escalated:
-                detail = f"The customer was upset in turn {customer.index}: {state.describe()}."
-                hit = hits[0]
-                yield convo.finding(rule, view, hit.start, hit.end, detail=detail)
-                break
+        detail = _upset(detector, convo, customers[-lookback:])
+        if detail is not None:
+            hit = hits[0]
+            yield convo.finding(rule, view, hit.start, hit.end, detail=detail)
+
+
+#: Signals carried by words rather than by punctuation or capitals.
+LEXICAL = frozenset({"profanity", "insult", "threat", "anger"})
+
+
+def _upset(
+    detector: EscalationDetector, convo: Conversation, recent: list[TurnView]
+) -> str | None:
+    """Why the customer counts as upset in these recent turns, or None.
+
+    One turn at the detector's threshold is enough; so is frustration spread
+    over two or more turns of the window, each with a word-level signal
+    ("This is terrible" then "What am I supposed to do?"), whose scores reach
+    the threshold together.
+    """
+    states = [(customer, detector.assess(convo, customer)) for customer in recent]
+    for customer, state in reversed(states):
+        if state.escalated:
+            return f"The customer was upset in turn {customer.index}: {state.describe()}."
+    # Only turns with a word-level signal build up: "??" after a remark about
+    # the weather is not sustained frustration.
+    signalled = [(c, s) for c, s in states if any(sig.kind in LEXICAL for sig in s.signals)]
+    if len(signalled) >= 2 and sum(s.score for _, s in signalled) >= detector.threshold:
+        turns = ", ".join(str(c.index) for c, _ in signalled)
+        shown = "; ".join(s.describe() for _, s in signalled)
+        return f"The customer's frustration built up over turns {turns}: {shown}."
+    return None
