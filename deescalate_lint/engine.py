@@ -75,7 +75,10 @@ class Linter:
             if (select is None or any(rule.matches_selector(s) for s in select))
             and not any(rule.matches_selector(s) for s in ignore)
         )
-        self.options = {rule.slug: _merge_options(rule, (options or {}).get(rule.slug, {})) for rule in self.rules}
+        self.options = {
+            rule.slug: _merge_options(rule, (options or {}).get(rule.slug, {}))
+            for rule in self.rules
+        }
         self.severity = _severities(all_rules, severity or {})
         self.language = normalise_language(language) if language else None
         try:
@@ -146,7 +149,8 @@ class Linter:
 
     def _lint_transcript(self, transcript: Transcript, language: str | None) -> list[Result]:
         notices: list[Notice] = [
-            _engine_notice(transcript, NOTICE_INPUT, "input", warning) for warning in transcript.warnings
+            _engine_notice(transcript, NOTICE_INPUT, "input", warning)
+            for warning in transcript.warnings
         ]
         judged = [t for t in transcript.turns if t.role is Role.AGENT]
         if not judged or not any(t.text.strip() for t in judged):
@@ -210,7 +214,9 @@ class Linter:
         all_notices = [r for r in results if isinstance(r, Notice)]
         return [*all_notices, *findings]
 
-    def _language(self, transcript: Transcript, given: str | None) -> tuple[str | None, Notice | None]:
+    def _language(
+        self, transcript: Transcript, given: str | None
+    ) -> tuple[str | None, Notice | None]:
         chosen = given or self.language or transcript.language
         if chosen:
             code = normalise_language(chosen)
@@ -220,18 +226,24 @@ class Linter:
                 transcript,
                 NOTICE_LANGUAGE,
                 "language",
-                f"language {chosen!r} is not supported (supported: {', '.join(supported_languages())}); "
+                f"language {chosen!r} is not supported "
+                f"(supported: {', '.join(supported_languages())}); "
                 "nothing was checked",
             )
         found = detection.detect(_text_sample(transcript, detection.SAMPLE_CHARS))
         if found.language:
             return found.language, None
-        what = f"looks like {found.seen!r}, which is not supported" if found.seen else "could not be detected"
+        what = (
+            f"looks like {found.seen!r}, which is not supported"
+            if found.seen
+            else "could not be detected"
+        )
         return None, _engine_notice(
             transcript,
             NOTICE_LANGUAGE,
             "language",
-            f"the language {what}; nothing was checked (set it with --language or a 'language' field)",
+            f"the language {what}; nothing was checked "
+            "(set it with --language or a 'language' field)",
         )
 
     def _with_severity(self, rule: Rule, finding: Finding) -> Finding:
@@ -272,7 +284,9 @@ def _source_notice(source: Source, message: str) -> Notice:
 
 
 def _engine_notice(transcript: Transcript, code: str, rule: str, message: str) -> Notice:
-    return Notice(code=code, rule=rule, path=transcript.path, transcript=transcript.id, message=message)
+    return Notice(
+        code=code, rule=rule, path=transcript.path, transcript=transcript.id, message=message
+    )
 
 
 def _check_selectors(rules: Sequence[Rule], selectors: Sequence[str]) -> None:
@@ -294,7 +308,8 @@ def _merge_options(rule: Rule, given: Mapping[str, Any]) -> dict[str, Any]:
             value, (int, float) if isinstance(default, (int, float)) else type(default)
         ):
             raise ConfigError(
-                f"option {key!r} of rule {rule.slug} must be {type(default).__name__}, got {value!r}"
+                f"option {key!r} of rule {rule.slug} must be "
+                f"{type(default).__name__}, got {value!r}"
             )
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             raise ConfigError(f"option {key!r} of rule {rule.slug} must not be negative")

@@ -80,10 +80,14 @@ class EscalationDetector:
             for hit in convo.hits(group, view):
                 if convo.scope(view, hit.start, hit.end).negated:
                     continue
-                signals.append(Signal(kind, hit.start, hit.end, view.turn.text[hit.start : hit.end]))
+                signals.append(
+                    Signal(kind, hit.start, hit.end, view.turn.text[hit.start : hit.end])
+                )
         shout = self._shouting(text)
         if shout is not None:
-            signals.append(Signal("shouting", shout[0], shout[1], view.turn.text[shout[0] : shout[1]]))
+            signals.append(
+                Signal("shouting", shout[0], shout[1], view.turn.text[shout[0] : shout[1]])
+            )
         exclaim = self.exclaiming.search(text)
         if exclaim:
             signals.append(Signal("exclaiming", exclaim.start(), exclaim.end(), exclaim.group()))
@@ -120,7 +124,10 @@ def language_groups(language: str) -> dict[str, PatternGroup]:
     if not isinstance(patterns, dict):
         raise RulePackError(str(path), "[patterns] must be a table")
     lang = profile(language)
-    return {name: lang.compile(f"{path} patterns.{name}", name, items) for name, items in patterns.items()}
+    return {
+        name: lang.compile(f"{path} patterns.{name}", name, items)
+        for name, items in patterns.items()
+    }
 
 
 def detector_examples(language: str) -> dict[str, list[str]]:

@@ -24,8 +24,21 @@ from .resources import read_toml, shipped_rules_dir
 LOGIC_TYPES = ("phrase", "count", "sequence", "timing")
 
 _RULE_KEYS = {
-    "code", "slug", "name", "logic", "severity", "summary", "why", "message", "suggestion",
-    "messages", "suggestions", "vetoes", "options", "citations", "examples_note",
+    "code",
+    "slug",
+    "name",
+    "logic",
+    "severity",
+    "summary",
+    "why",
+    "message",
+    "suggestion",
+    "messages",
+    "suggestions",
+    "vetoes",
+    "options",
+    "citations",
+    "examples_note",
 }
 _LANG_KEYS = {"patterns", "examples", "language", "notes"}
 _CITATION_KEYS = {"document", "section", "lines", "key_phrase"}
@@ -106,7 +119,9 @@ def load_rule(directory: Path) -> Rule:
     if data["logic"] not in LOGIC_TYPES:
         raise RulePackError(where, f"logic must be one of {', '.join(LOGIC_TYPES)}")
     if data["slug"] != directory.name:
-        raise RulePackError(where, f"slug {data['slug']!r} must equal the folder name {directory.name!r}")
+        raise RulePackError(
+            where, f"slug {data['slug']!r} must equal the folder name {directory.name!r}"
+        )
     try:
         severity = Severity(data.get("severity", "warning"))
     except ValueError:

@@ -31,7 +31,7 @@ def judge(text: str, tokens: Tokens, start: int, end: int, lang: LanguageProfile
     # Read after-windows from the trigger's end, so endings glued to the
     # trigger's own word (Korean, Finnish) are inside the window.
     w1 = after_tokens[-1][1] if after_tokens else min(s1, _word_end(text, end, s1))
-    after = text[end:max(w1, _word_end(text, end, s1))]
+    after = text[end : max(w1, _word_end(text, end, s1))]
 
     terminator = lang.group("terminators")
     cut = None

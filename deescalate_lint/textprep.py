@@ -95,7 +95,9 @@ def prepare(text: str) -> PreparedText:
 #: Korean quotes others' words in single quotes ('홈페이지에서 접수해 주세요'라고);
 #: English uses the same mark as an apostrophe, so a single-quoted span counts
 #: only when no letter stands before its opening mark and it holds Hangul.
-_SINGLE_QUOTED_HANGUL = regex.compile(r"(?<![\p{L}\p{N}])'(?=[^'\n]{0,400}\p{Hangul})[^'\n]{1,400}'")
+_SINGLE_QUOTED_HANGUL = regex.compile(
+    r"(?<![\p{L}\p{N}])'(?=[^'\n]{0,400}\p{Hangul})[^'\n]{1,400}'"
+)
 _HANGUL = regex.compile(r"\p{Hangul}")
 
 

@@ -22,12 +22,29 @@ def test_lint_returns_findings_with_the_documented_shape() -> None:
     assert [f.code for f in findings] == ["DL103", "DL105"]
     record = findings[0].to_dict()
     assert set(record) == {
-        "kind", "code", "rule", "severity", "path", "transcript", "turn", "speaker", "start",
-        "end", "evidence", "message", "suggestion", "citations", "language",
+        "kind",
+        "code",
+        "rule",
+        "severity",
+        "path",
+        "transcript",
+        "turn",
+        "speaker",
+        "start",
+        "end",
+        "evidence",
+        "message",
+        "suggestion",
+        "citations",
+        "language",
     }
     assert record["kind"] == "finding" and record["transcript"] == "t1" and record["turn"] == 1
     assert record["citations"] and set(record["citations"][0]) == {
-        "document", "title", "section", "lines", "key_phrase"
+        "document",
+        "title",
+        "section",
+        "lines",
+        "key_phrase",
     }
     json.dumps(record)  # serialisable as is
 
@@ -41,7 +58,9 @@ def test_a_linter_is_reusable_and_deterministic() -> None:
 
 def test_select_and_ignore_by_code_prefix_and_slug() -> None:
     assert [f.rule for f in dl.lint(ANGRY, select=["DL105"])] == ["email-when-call-needed"]
-    assert [f.rule for f in dl.lint(ANGRY, ignore=["over-apologising"])] == ["email-when-call-needed"]
+    assert [f.rule for f in dl.lint(ANGRY, ignore=["over-apologising"])] == [
+        "email-when-call-needed"
+    ]
     assert dl.lint(ANGRY, select=["DL1"]) == dl.lint(ANGRY)
 
 
@@ -64,13 +83,18 @@ def test_options_change_thresholds() -> None:
 def test_per_transcript_and_per_turn_ignores() -> None:
     data = dict(ANGRY, lint={"ignore": ["DL103"]})
     assert [f.code for f in dl.lint(data)] == ["DL105"]
-    turns = [ANGRY["turns"][0], dict(ANGRY["turns"][1], lint={"ignore": ["email-when-call-needed"]})]
+    turns = [
+        ANGRY["turns"][0],
+        dict(ANGRY["turns"][1], lint={"ignore": ["email-when-call-needed"]}),
+    ]
     assert [f.code for f in dl.lint(dict(ANGRY, turns=turns))] == ["DL103"]
 
 
 def test_unsupported_language_is_a_notice_not_a_silent_pass() -> None:
     linter = dl.Linter()
-    results = linter.results({"language": "sv", "turns": [{"speaker": "agent", "text": "Lugna dig."}]})
+    results = linter.results(
+        {"language": "sv", "turns": [{"speaker": "agent", "text": "Lugna dig."}]}
+    )
     assert [type(r) for r in results] == [Notice]
     assert results[0].code == "DL001" and "not supported" in results[0].message
 
@@ -83,5 +107,9 @@ def test_missing_timestamps_are_a_notice_for_the_timing_check() -> None:
 
 
 def test_customer_turns_are_never_judged() -> None:
-    data = {"turns": [{"speaker": "customer", "text": "Calm down? I guarantee I'm calm. Rules are rules."}]}
+    data = {
+        "turns": [
+            {"speaker": "customer", "text": "Calm down? I guarantee I'm calm. Rules are rules."}
+        ]
+    }
     assert dl.lint(data, language="en") == []

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from deescalate_lint.rulepack import load_rules
 from deescalate_lint.resources import read_toml, shipped_rules_dir
+from deescalate_lint.rulepack import load_rules
 
 CITATIONS = [(rule.slug, c) for rule in load_rules() for c in rule.citations]
 
 
-@pytest.mark.parametrize(("slug", "citation"), CITATIONS, ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    ("slug", "citation"), CITATIONS, ids=lambda x: x if isinstance(x, str) else ""
+)
 def test_citation_resolves(guidance_dir: Path, slug: str, citation: object) -> None:
     from deescalate_lint.model import Citation
 
@@ -24,7 +26,7 @@ def test_citation_resolves(guidance_dir: Path, slug: str, citation: object) -> N
     assert 1 <= first <= last <= len(lines), f"{slug}: lines {first}-{last} outside the document"
     passage = "\n".join(lines[first - 1 : last])
     assert citation.key_phrase in passage, f"{slug}: key phrase not in lines {first}-{last}"
-    assert citation.section in "\n".join(lines[: last]), f"{slug}: section heading not found"
+    assert citation.section in "\n".join(lines[:last]), f"{slug}: section heading not found"
     # A key phrase is a short quote, never a copied sentence.
     assert len(citation.key_phrase) <= 60
 

@@ -22,10 +22,21 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_two_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
     lines = []
     for i in range(60):
-        lines.append(json.dumps({"id": f"c{i}", "language": "en", "turns": [
-            {"speaker": "customer", "text": f"This is RIDICULOUS, call number {i}!!"},
-            {"speaker": "agent", "text": "I'm sorry. I apologise. Please send us an email."},
-        ]}))
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"c{i}",
+                    "language": "en",
+                    "turns": [
+                        {"speaker": "customer", "text": f"This is RIDICULOUS, call number {i}!!"},
+                        {
+                            "speaker": "agent",
+                            "text": "I'm sorry. I apologise. Please send us an email.",
+                        },
+                    ],
+                }
+            )
+        )
     (tmp_path / "calls.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     inputs = [str(EXAMPLES), str(tmp_path / "calls.jsonl")]
     one = run(*inputs, "--format", "json", "--jobs", "1")

@@ -74,7 +74,11 @@ def test_plain_text_labels_timestamps_and_continuation_lines(tmp_path: Path) -> 
 
 def test_localised_labels_are_recognised() -> None:
     linter = dl.Linter()
-    for content in ("Kunde: Hallo\nMitarbeiter: Guten Tag", "客户：你好\n客服：您好", "고객: 안녕하세요\n상담원: 네"):
+    for content in (
+        "Kunde: Hallo\nMitarbeiter: Guten Tag",
+        "客户：你好\n客服：您好",
+        "고객: 안녕하세요\n상담원: 네",
+    ):
         transcript = linter.coerce(content)
         assert [t.role for t in transcript.turns] == [Role.CUSTOMER, Role.AGENT], content
 

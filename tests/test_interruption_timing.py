@@ -41,21 +41,38 @@ def test_talking_over_a_customer_mid_explanation_is_flagged(calls: list[dict[str
     call = json.loads(json.dumps(calls[0]))
     turns = call["turns"]
     # The customer explains at length; the agent starts three seconds in.
-    turns.append({"speaker": "customer", "start": 100.0, "end": 108.0,
-                  "text": "so the card was declined twice at the store and then the app said my "
-                          "account was locked and nobody told me why"})
-    turns.append({"speaker": "agent", "start": 103.0, "end": 105.0,
-                  "text": "what is your account number"})
+    turns.append(
+        {
+            "speaker": "customer",
+            "start": 100.0,
+            "end": 108.0,
+            "text": "so the card was declined twice at the store and then the app said my "
+            "account was locked and nobody told me why",
+        }
+    )
+    turns.append(
+        {"speaker": "agent", "start": 103.0, "end": 105.0, "text": "what is your account number"}
+    )
     findings = dl.Linter(select=["interruption"]).lint(call)
-    assert [(f.turn, f.evidence) for f in findings] == [(len(turns) - 1, "what is your account number")]
+    assert [(f.turn, f.evidence) for f in findings] == [
+        (len(turns) - 1, "what is your account number")
+    ]
     assert "spoken over" in findings[0].message
 
 
 def test_backchannels_inside_a_long_turn_are_not_cut_ins() -> None:
-    call = {"language": "en", "turns": [
-        {"speaker": "customer", "start": 0.0, "end": 9.0,
-         "text": "I moved house in March and since then every bill has gone to the old address"},
-        {"speaker": "agent", "start": 3.0, "end": 3.4, "text": "mhm"},
-        {"speaker": "agent", "start": 6.0, "end": 6.5, "text": "okay, right"},
-    ]}
+    call = {
+        "language": "en",
+        "turns": [
+            {
+                "speaker": "customer",
+                "start": 0.0,
+                "end": 9.0,
+                "text": "I moved house in March and since then every bill has gone "
+                "to the old address",
+            },
+            {"speaker": "agent", "start": 3.0, "end": 3.4, "text": "mhm"},
+            {"speaker": "agent", "start": 6.0, "end": 6.5, "text": "okay, right"},
+        ],
+    }
     assert dl.lint(call, select=["interruption"]) == []

@@ -6,7 +6,7 @@ A should-flag example must produce exactly the findings its ``[[...]]`` marks
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -26,12 +26,18 @@ def _cases() -> list[object]:
             for kind, examples in (("flag", pack.should_flag), ("clean", pack.should_not_flag)):
                 for index, source in enumerate(examples):
                     cases.append(
-                        pytest.param(rule.slug, language, kind, source, id=f"{rule.slug}-{language}-{kind}-{index}")
+                        pytest.param(
+                            rule.slug,
+                            language,
+                            kind,
+                            source,
+                            id=f"{rule.slug}-{language}-{kind}-{index}",
+                        )
                     )
     return cases
 
 
-@lru_cache(maxsize=None)
+@cache
 def _linter(slug: str, language: str) -> Linter:
     return Linter(select=[slug], language=language)
 
@@ -59,8 +65,12 @@ def test_every_rule_has_enough_examples_in_each_language(rule: object) -> None:
     assert isinstance(rule, Rule)
     assert rule.packs, f"{rule.slug} has no language packs, so no examples"
     for language, pack in rule.packs.items():
-        assert len(pack.should_flag) >= MIN_EXAMPLES, f"{rule.slug}/{language}: too few should-flag examples"
-        assert len(pack.should_not_flag) >= MIN_EXAMPLES, f"{rule.slug}/{language}: too few should-not-flag examples"
+        assert len(pack.should_flag) >= MIN_EXAMPLES, (
+            f"{rule.slug}/{language}: too few should-flag examples"
+        )
+        assert len(pack.should_not_flag) >= MIN_EXAMPLES, (
+            f"{rule.slug}/{language}: too few should-not-flag examples"
+        )
 
 
 def test_the_five_core_rules_are_shipped_with_stable_codes() -> None:

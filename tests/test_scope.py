@@ -64,13 +64,17 @@ def test_korean_single_quotes_mark_someone_elses_words() -> None:
         "language": "ko",
         "turns": [
             {"speaker": "customer", "text": "이게 뭐예요?! 진짜 황당하네요."},
-            {"speaker": "agent", "text": "안내 문자에 '홈페이지에서 접수해 주세요'라고 돼 있었죠. 제가 바로 처리해 드릴게요."},
+            {
+                "speaker": "agent",
+                "text": "안내 문자에 '홈페이지에서 접수해 주세요'라고 돼 있었죠. "
+                "제가 바로 처리해 드릴게요.",
+            },
         ],
     }
     assert dl.lint(convo) == []
 
 
 def test_a_korean_sentence_ending_ends_the_scope_without_punctuation() -> None:
-    assert [f.evidence for f in dl.lint("아마 그건 아닐 거예요 내일 도착합니다", language="ko")] == [
-        "내일 도착합니다"
-    ]
+    assert [
+        f.evidence for f in dl.lint("아마 그건 아닐 거예요 내일 도착합니다", language="ko")
+    ] == ["내일 도착합니다"]

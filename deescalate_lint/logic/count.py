@@ -17,12 +17,16 @@ from ..rulepack import Rule
 from .common import group, surviving
 
 
-def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterator[Finding | Notice]:
+def check(
+    rule: Rule, convo: Conversation, options: Mapping[str, Any]
+) -> Iterator[Finding | Notice]:
     per_turn = int(options["max-per-turn"])
     per_conversation = int(options["max-per-conversation"])
     total = 0
     for view in convo.agent_views():
-        counted = surviving(convo, view, convo.hits(group(rule, view, "apology"), view), rule.vetoes)
+        counted = surviving(
+            convo, view, convo.hits(group(rule, view, "apology"), view), rule.vetoes
+        )
         abasing = surviving(
             convo, view, convo.hits(group(rule, view, "self_abasing"), view), rule.vetoes
         )
@@ -41,4 +45,6 @@ def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterat
                 f"This is apology number {per_conversation + 1} in the conversation "
                 f"(more than {per_conversation})."
             )
-            yield convo.finding(rule, view, hit.start, hit.end, kind="per-conversation", detail=detail)
+            yield convo.finding(
+                rule, view, hit.start, hit.end, kind="per-conversation", detail=detail
+            )

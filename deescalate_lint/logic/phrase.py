@@ -22,11 +22,15 @@ MERGE_GAP = 40
 _SENTENCE_END = regex.compile(r"[.!?\n。！？]")
 
 
-def check(rule: Rule, convo: Conversation, options: Mapping[str, Any]) -> Iterator[Finding | Notice]:
+def check(
+    rule: Rule, convo: Conversation, options: Mapping[str, Any]
+) -> Iterator[Finding | Notice]:
     for view in convo.agent_views():
         hits = surviving(convo, view, convo.hits(group(rule, view, "trigger"), view), rule.vetoes)
         for first, last in merge_close(hits, view.text):
-            yield convo.finding(rule, view, first.start, last.end, kind=first.pattern.attrs.get("kind"))
+            yield convo.finding(
+                rule, view, first.start, last.end, kind=first.pattern.attrs.get("kind")
+            )
 
 
 def merge_close(hits: list[Hit], text: str) -> list[tuple[Hit, Hit]]:

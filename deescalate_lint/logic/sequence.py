@@ -68,9 +68,7 @@ def check(
 LEXICAL = frozenset({"profanity", "insult", "threat", "anger"})
 
 
-def _upset(
-    detector: EscalationDetector, convo: Conversation, recent: list[TurnView]
-) -> str | None:
+def _upset(detector: EscalationDetector, convo: Conversation, recent: list[TurnView]) -> str | None:
     """Why the customer counts as upset in these recent turns, or None.
 
     One turn at the detector's threshold is enough; so is frustration spread

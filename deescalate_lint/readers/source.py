@@ -125,12 +125,13 @@ class Source:
             if encoding and encoding.startswith(("utf-16", "utf-32")):
                 # Wide encodings cannot be split on b"\n"; decode the whole file.
                 text = decode(handle.read(), self.label)
-                for number, line in enumerate(text.splitlines(), start=1):
-                    yield number, line
+                yield from enumerate(text.splitlines(), start=1)
                 return
             yield from self._decode_lines(handle)
 
-    def _decode_lines(self, stream: Iterator[bytes] | BinaryIO) -> Iterator[tuple[int, str | InputError]]:
+    def _decode_lines(
+        self, stream: Iterator[bytes] | BinaryIO
+    ) -> Iterator[tuple[int, str | InputError]]:
         for number, raw in enumerate(stream, start=1):
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
@@ -175,7 +176,9 @@ def decode(data: bytes, label: str) -> str:
     try:
         return data[skip:].decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
-        where = _place(data[skip:], exc.start) if encoding in (None, "utf-8") else f"byte {exc.start}"
+        where = (
+            _place(data[skip:], exc.start) if encoding in (None, "utf-8") else f"byte {exc.start}"
+        )
         raise InputError(label, f"not valid {encoding or 'UTF-8'} text", where) from None
 
 
