@@ -142,6 +142,14 @@ def _main(args_list: list[str]) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except Exception as exc:  # a bug must not end a nightly batch in a traceback
+        if args.debug:
+            raise
+        print(
+            f"error: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _split(value: str | None) -> tuple[str, ...] | None:

@@ -92,7 +92,10 @@ class Conversation:
                     continue
                 cached.append(hit)
                 last_end = hit.end
-            self._hits[key] = cached
+            if cached:
+                # Empty results are not kept: most groups miss most turns, and
+                # a key per miss grows memory with a million-turn transcript.
+                self._hits[key] = cached
         return cached
 
     def scope(self, view: TurnView, start: int, end: int) -> Scope:

@@ -76,13 +76,20 @@ class EscalationDetector:
         signals: list[Signal] = []
         text = view.text
         groups = language_groups(view.language) if view.language else {}
+        # Judging scope costs tokens; once a turn has enough signals to be
+        # escalated and to explain why, the rest would change nothing.
+        enough = self.threshold + max(self.weights.values(), default=2)
+        score = 0
         for kind, group in groups.items():
             for hit in convo.hits(group, view):
+                if score >= enough:
+                    break
                 if convo.scope(view, hit.start, hit.end).negated:
                     continue
                 signals.append(
                     Signal(kind, hit.start, hit.end, view.turn.text[hit.start : hit.end])
                 )
+                score += self.weights.get(kind, 1)
         shout = self._shouting(text)
         if shout is not None:
             signals.append(

@@ -58,7 +58,7 @@ def check(
             scanned += 1
         if asked:
             continue
-        detail = _upset(detector, convo, customers[-lookback:])
+        detail = _upset(detector, convo, customers[-lookback:] if lookback else [])
         if detail is not None:
             hit = hits[0]
             yield convo.finding(rule, view, hit.start, hit.end, detail=detail)

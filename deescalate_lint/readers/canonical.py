@@ -41,7 +41,18 @@ _JSON_START = regex.compile(r'\A\s*(?:\{\s*["}]|\[\s*[{\[\]])')
 
 
 def _looks_like_json(head: str) -> bool:
-    return _JSON_START.match(head) is not None
+    return _JSON_START.match(head) is not None and not _looks_like_jsonl(head)
+
+
+def _looks_like_jsonl(head: str) -> bool:
+    """Two or more lines, each a whole JSON object: JSONL on stdin or without extension."""
+    lines = [line for line in head.splitlines() if line.strip()]
+    if len(lines) < 2 or not lines[1].lstrip().startswith("{"):
+        return False
+    try:
+        return isinstance(json.loads(lines[0]), dict)
+    except ValueError:
+        return False
 
 
 @register("json", extensions=(".json",), sniff=_looks_like_json)
@@ -111,7 +122,7 @@ def transcript_from_any(
     return transcript_from_obj(data, label, roles, place=place, line=line)
 
 
-@register("jsonl", extensions=(".jsonl", ".ndjson"))
+@register("jsonl", extensions=(".jsonl", ".ndjson"), sniff=_looks_like_jsonl)
 def read_jsonl(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
     """One transcript per line (any JSON shape), streamed: memory stays flat."""
     for number, line in source.iter_lines():
