@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from .engine import Linter
 from .errors import InputError
-from .model import Finding, Result, Transcript
+from .model import FINDING_FIELDS, Finding, Result, Transcript
 from .readers import Source
 from .readers.canonical import transcript_from_any
 from .readers.chat import is_message_list, transcript_from_messages
@@ -38,25 +38,6 @@ from .readers.text import parse_text
 #: a plain-text transcript or template, or a path to a file of any format.
 BatchItem = Transcript | Mapping[str, Any] | Sequence[Mapping[str, Any]] | str | os.PathLike[str]
 OnError = Literal["raise", "skip", "yield"]
-
-#: The columns of ``lint_dataframe``'s result: the JSON output's finding fields.
-FINDING_FIELDS = (
-    "kind",
-    "code",
-    "rule",
-    "severity",
-    "path",
-    "transcript",
-    "turn",
-    "speaker",
-    "start",
-    "end",
-    "evidence",
-    "message",
-    "suggestion",
-    "citations",
-    "language",
-)
 
 
 def lint_many(

@@ -113,23 +113,31 @@ class Finding:
         return (self.path, self.transcript or "", self.turn, self.start, self.end, self.code)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "code": self.code,
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "path": self.path,
-            "transcript": self.transcript,
-            "turn": self.turn,
-            "speaker": self.speaker,
-            "start": self.start,
-            "end": self.end,
-            "evidence": self.evidence,
-            "message": self.message,
-            "suggestion": self.suggestion,
-            "citations": [c.to_dict() for c in self.citations],
-            "language": self.language,
-        }
+        """The JSON output's finding object, fields in ``FINDING_FIELDS`` order."""
+        values = {name: getattr(self, name) for name in FINDING_FIELDS}
+        values["severity"] = self.severity.value
+        values["citations"] = [c.to_dict() for c in self.citations]
+        return values
+
+
+#: The fields of a finding in the JSON output, in order (docs/output-formats.md).
+FINDING_FIELDS = (
+    "kind",
+    "code",
+    "rule",
+    "severity",
+    "path",
+    "transcript",
+    "turn",
+    "speaker",
+    "start",
+    "end",
+    "evidence",
+    "message",
+    "suggestion",
+    "citations",
+    "language",
+)
 
 
 @dataclass(frozen=True)
