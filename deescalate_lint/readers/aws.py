@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..model import Role, Transcript
 from ..roles import RoleTable
 from . import ReadItem, register
-from .common import Segment, kind, merge_segments, seconds
+from .common import Segment, kind, merge_segments, time_field
 from .source import Source
 
 _ROLES = {"AGENT": Role.AGENT, "CUSTOMER": Role.CUSTOMER}
@@ -94,8 +94,8 @@ def transcript_from_aws(
             if role_name.upper() != "SYSTEM":
                 other_roles.setdefault(role_name, index)
             continue
-        start = _millis(item, "BeginOffsetMillis", label, at, warnings)
-        end = _millis(item, "EndOffsetMillis", label, at, warnings)
+        start = time_field(item, "BeginOffsetMillis", label, at, warnings, "milliseconds", 1000.0)
+        end = time_field(item, "EndOffsetMillis", label, at, warnings, "milliseconds", 1000.0)
         segments.append(Segment(role_name.lower(), role, content, start, end))
     for role_name, index in other_roles.items():
         warnings.append(
@@ -176,23 +176,6 @@ def _role_of(
             f"{at}.ParticipantId",
         )
     return joined
-
-
-def _millis(
-    item: Mapping[str, Any], key: str, label: str, at: str, warnings: list[str]
-) -> float | None:
-    value = item.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(label, f"'{key}' must be a number of milliseconds", f"{at}.{key}")
-    try:
-        usable = seconds(float(value) / 1000.0)
-    except OverflowError:  # an integer too big for a float
-        usable = None
-    if usable is None:
-        warnings.append(f"{at}.{key}: {value!r} is not a usable time; ignored")
-    return usable
 
 
 def _string(value: Any) -> str | None:

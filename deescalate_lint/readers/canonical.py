@@ -18,7 +18,6 @@ file, stdin and each line of a JSONL file (fine-tuning sets are JSONL of
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -30,6 +29,7 @@ from ..model import Role, Transcript, Turn
 from ..roles import SKIP, RoleTable
 from . import ReadItem, register
 from .common import kind as _kind
+from .common import time_field
 from .source import Source
 
 #: Deeper JSON than this is refused before the parser can exhaust the stack.
@@ -268,8 +268,8 @@ def _turn_from_obj(
         raise InputError(label, f"'text' must be a string, got {_kind(text)}", f"{place}.text")
     if role == SKIP:
         return None
-    start = _time(item, "start", label, place, warnings)
-    end = _time(item, "end", label, place, warnings)
+    start = time_field(item, "start", label, place, warnings)
+    end = time_field(item, "end", label, place, warnings)
     if start is not None and end is not None and end < start:
         warnings.append(f"{place}: end time is before start time; timing ignored for this turn")
         start = end = None
@@ -282,25 +282,6 @@ def _turn_from_obj(
         end=end,
         ignore=_ignore_list(item, label, f"{place}.lint"),
     )
-
-
-def _time(
-    item: Mapping[str, Any], key: str, label: str, place: str, warnings: list[str]
-) -> float | None:
-    value = item.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(label, f"'{key}' must be a number of seconds or null", f"{place}.{key}")
-    try:
-        number = float(value)
-    except OverflowError:  # an integer too big for a float: as unusable as infinity
-        number = math.inf
-    if math.isnan(number) or math.isinf(number) or number < 0:
-        shown = value if isinstance(value, float) or abs(value) < 10**15 else "(a huge number)"
-        warnings.append(f"{place}.{key}: time {shown!r} is not a usable number of seconds; ignored")
-        return None
-    return number
 
 
 def _ignore_list(data: Mapping[str, Any], label: str, place: str) -> frozenset[str]:

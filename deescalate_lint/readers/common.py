@@ -10,10 +10,11 @@ one speaker are joined back into one turn: start of the first, end of the last.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import InputError
 from ..model import Role, Turn
 
 
@@ -90,6 +91,37 @@ def kind(value: Any) -> str:
     if isinstance(value, str):
         return "a string"
     return type(value).__name__
+
+
+def time_field(
+    item: Mapping[str, Any],
+    key: str,
+    label: str,
+    place: str,
+    warnings: list[str],
+    unit: str = "seconds",
+    per_second: float = 1.0,
+) -> float | None:
+    """A JSON time field in ``unit`` as seconds; None when absent or unusable.
+
+    A value that is not a number is an error naming the field; a negative,
+    NaN, infinite or overflowing one is dropped with a warning (linting goes
+    on without that time).
+    """
+    value = item.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(label, f"'{key}' must be a number of {unit} or null", f"{place}.{key}")
+    try:
+        number = float(value) / per_second
+    except OverflowError:  # an integer too big for a float: as unusable as infinity
+        number = math.inf
+    usable = seconds(number)
+    if usable is None:
+        shown = value if isinstance(value, float) or abs(value) < 10**15 else "(a huge number)"
+        warnings.append(f"{place}.{key}: time {shown!r} is not a usable number of {unit}; ignored")
+    return usable
 
 
 def seconds(value: float) -> float | None:
