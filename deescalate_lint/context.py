@@ -71,9 +71,6 @@ class Conversation:
     def agent_views(self) -> Iterator[TurnView]:
         return (v for v in self.views if v.is_agent)
 
-    def customer_views_before(self, index: int) -> list[TurnView]:
-        return [v for v in self.views[:index] if v.is_customer]
-
     def hits(self, group: PatternGroup | None, view: TurnView) -> list[Hit]:
         """Non-overlapping hits of a pattern group, outside quotes and placeholders."""
         if group is None or not view.text:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from ..context import Conversation
@@ -22,7 +23,9 @@ from ..rulepack import Rule
 Check = Callable[[Rule, Conversation, Mapping[str, Any]], Iterable[Finding | Notice]]
 
 
+@cache
 def logic_for(name: str) -> Check:
+    """The check for a logic type; cached, as the engine asks once per rule and transcript."""
     from . import count, phrase, sequence, timing
 
     checks: dict[str, Check] = {
