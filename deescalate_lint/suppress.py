@@ -286,51 +286,38 @@ def _unused(
             f" (reason given: {s.directive.reason})" if s.directive and s.directive.reason else ""
         )
         for selector in s.rules or ("*",):
-            if selector == "*":
-                if checked and "*" not in s.used:
-                    out.append(
-                        _finding(
-                            transcript,
-                            turn,
-                            start,
-                            end,
-                            f"{s.label} for every rule suppressed nothing{reason}",
-                        )
-                    )
-                continue
-            if is_engine_selector(selector):
-                continue
-            if not any(rule.matches_selector(selector) for rule in known):
-                out.append(
-                    _finding(
-                        transcript, turn, start, end, f"{s.label} names unknown rule {selector!r}"
-                    )
-                )
-                continue
-            ran = [r for r in enabled if r.matches_selector(selector) and r.slug in checked]
-            if not ran:
-                continue  # not selected here, or not checkable in this language: cannot judge
-            if s.turn is not None and transcript.turns[s.turn].role is not Role.AGENT:
-                out.append(
-                    _finding(
-                        transcript,
-                        turn,
-                        start,
-                        end,
-                        f"{s.label}: {selector} on a customer turn, which is never judged",
-                    )
-                )
-            elif selector not in s.used:
-                out.append(
-                    _finding(
-                        transcript,
-                        turn,
-                        start,
-                        end,
-                        f"{s.label} for {selector} suppressed nothing{reason}",
-                    )
-                )
+            message = _unused_message(transcript, s, selector, reason, enabled, known, checked)
+            if message is not None:
+                out.append(_finding(transcript, turn, start, end, message))
     return out
+
+
+def _unused_message(
+    transcript: Transcript,
+    s: Suppression,
+    selector: str,
+    reason: str,
+    enabled: Sequence[RuleLike],
+    known: Sequence[RuleLike],
+    checked: set[str],
+) -> str | None:
+    """Why one selector of a suppression is stale, or None when it did its job
+    (or cannot be judged: not selected here, or not checkable in this language)."""
+    if selector == "*":
+        if checked and "*" not in s.used:
+            return f"{s.label} for every rule suppressed nothing{reason}"
+        return None
+    if is_engine_selector(selector):
+        return None
+    if not any(rule.matches_selector(selector) for rule in known):
+        return f"{s.label} names unknown rule {selector!r}"
+    if not any(r.matches_selector(selector) and r.slug in checked for r in enabled):
+        return None
+    if s.turn is not None and transcript.turns[s.turn].role is not Role.AGENT:
+        return f"{s.label}: {selector} on a customer turn, which is never judged"
+    if selector not in s.used:
+        return f"{s.label} for {selector} suppressed nothing{reason}"
+    return None
 
 
 def _finding(
