@@ -37,8 +37,8 @@ class LanguageProfile:
     cues: dict[str, PatternGroup]
     #: Frequent function words, for telling Latin-script languages apart quickly.
     stopwords: frozenset[str]
-    #: Characters that mark a turn cut off mid-word or mid-sentence in this language's
-    #: transcription conventions, and annotations of overlapping speech.
+    #: The whole profile file, for settings read where they are used
+    #: (``sentences.break_after`` in nlp.py).
     data: dict[str, Any]
 
     def group(self, name: str) -> PatternGroup:

@@ -107,22 +107,30 @@ def tokenise(text: str, language: str) -> Tokens:
     doc = pipeline(language)(text)
     tokens = tuple((t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
-    if language == "ko":
-        sentences = _split_korean_endings(text, sentences)
+    extra = sentence_break(language)
+    if extra is not None:
+        sentences = _split_further(text, sentences, extra)
     return Tokens(tokens, sentences or ((0, len(text)),))
 
 
-#: Korean chat often drops final punctuation; a word ending in a sentence-final
-#: ending (요, 다, 죠, 까) followed by a space still ends the sentence.
-_KOREAN_SENTENCE_END = regex.compile(r"(?<=\p{Hangul}[요다죠까])\s+")
+@lru_cache(maxsize=16)
+def sentence_break(language: str) -> regex.Pattern[str] | None:
+    """The language profile's ``sentences.break_after``: where a sentence ends
+    without punctuation (Korean chat drops the full stop after 요/다/죠/까)."""
+    from .languages import profile, supported_languages
+
+    if language not in supported_languages():
+        return None
+    source = profile(language).data.get("sentences", {}).get("break_after")
+    return regex.compile(source) if source else None
 
 
-def _split_korean_endings(
-    text: str, sentences: tuple[tuple[int, int], ...]
+def _split_further(
+    text: str, sentences: tuple[tuple[int, int], ...], pattern: regex.Pattern[str]
 ) -> tuple[tuple[int, int], ...]:
     out: list[tuple[int, int]] = []
     for start, end in sentences:
-        for match in _KOREAN_SENTENCE_END.finditer(text, start, end):
+        for match in pattern.finditer(text, start, end):
             out.append((start, match.start()))
             start = match.end()
         out.append((start, end))
