@@ -16,7 +16,7 @@ from .model import Citation, Finding, Role, Transcript, Turn
 from .nlp import Tokens, tokenise
 from .patterns import Hit, PatternGroup
 from .rulepack import Rule
-from .scope import Scope, judge
+from .scope import Scope, judge, may_be_governed
 from .textprep import PreparedText, prepare
 
 #: Turns longer than this many characters are tokenised piecewise (see ``scope``).
@@ -97,7 +97,7 @@ class Conversation:
 
     def scope(self, view: TurnView, start: int, end: int) -> Scope:
         lang = self.profile_of(view)
-        if lang is None:
+        if lang is None or not may_be_governed(view.text, start, end, lang):
             return Scope()
         if len(view.text) <= LONG_TURN:
             return judge(view.text, view.tokens(), start, end, lang)

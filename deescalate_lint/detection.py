@@ -21,6 +21,7 @@ many as the conversation's own (see ``turn_language``).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,15 +63,21 @@ class Detection:
 #: characters with a few list items instead of one per character.
 _SCRIPT_RUNS = {name: regex.compile(f"(?:{p.pattern})+") for name, p in _SCRIPTS.items()}
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
+_ASCII_RUNS = regex.compile(r"[\x00-\x7f]+")
 
 
 def script_counts(text: str) -> dict[str, int]:
-    """Letters per script. Why the fast path: most turns are ASCII, where every
-    letter is Latin and there is nothing else to count."""
-    if text.isascii():
-        letters = len(text) - len(text.encode("ascii").translate(None, _ASCII_LETTERS))
-        return {"hangul": 0, "han": 0, "kana": 0, "latin": letters, "letter": letters}
-    return {name: sum(map(len, pattern.findall(text))) for name, pattern in _SCRIPT_RUNS.items()}
+    """Letters per script. Why the fast path: most text is ASCII, where every
+    letter is Latin and there is nothing else to count; only the rest (often
+    a few curly quotes or an emoji) goes through the script classes."""
+    ascii_part = text.encode("ascii", "ignore")
+    letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+    counts = {"hangul": 0, "han": 0, "kana": 0, "latin": letters, "letter": letters}
+    if len(ascii_part) != len(text):
+        rest = _ASCII_RUNS.sub("", text)
+        for name, pattern in _SCRIPT_RUNS.items():
+            counts[name] += sum(map(len, pattern.findall(rest)))
+    return counts
 
 
 def _by_script(text: str) -> Detection | None:
@@ -94,17 +101,35 @@ def _by_script(text: str) -> Detection | None:
 
 
 def stopword_scores(text: str) -> Counter[str]:
-    words = [w.casefold() for w in _WORD.findall(text)]
-    scores: Counter[str] = Counter()
-    for code in _latin_languages():
-        stops = profile(code).stopwords
-        scores[code] = sum(1 for w in words if w in stops)
+    """Function words of each Latin-script language in ``text`` (every language a key)."""
+    index = _stopword_index()
+    scores: Counter[str] = Counter(dict.fromkeys(_latin_languages(), 0))
+    words = _ASCII_WORD.findall(text) if text.isascii() else _WORD.findall(text)
+    for word in words:
+        codes = index.get(word.casefold())
+        if codes:
+            for code in codes:
+                scores[code] += 1
     return scores
+
+
+#: ``_WORD`` on ASCII text, in the faster standard-library engine.
+_ASCII_WORD = re.compile(r"[A-Za-z']+")
 
 
 @lru_cache(maxsize=1)
 def _latin_languages() -> tuple[str, ...]:
     return tuple(c for c in supported_languages() if profile(c).stopwords)
+
+
+@lru_cache(maxsize=1)
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """Word -> the languages listing it: one look-up per word, not one per language."""
+    index: dict[str, list[str]] = {}
+    for code in _latin_languages():
+        for word in profile(code).stopwords:
+            index.setdefault(word, []).append(code)
+    return {word: tuple(codes) for word, codes in index.items()}
 
 
 def _by_stopwords(text: str) -> Detection | None:

@@ -22,14 +22,15 @@ Pattern conventions (documented for rule authors in docs/rule-packs.md):
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import regex
 
 from .errors import RulePackError
-from .literals import folded, pattern_needles
+from .literals import folded, needle_automaton, pattern_needles
 
 #: A word edge that also works next to punctuation: never between two word
 #: characters. Unlike ``\b`` it lets a pattern begin or end with a dash or "%".
@@ -48,10 +49,6 @@ MATCH_TIMEOUT_PER_MILLION = 5.0
 def match_budget(length: int) -> float:
     """Seconds one pattern group may spend on a text of ``length`` characters."""
     return MATCH_TIMEOUT + MATCH_TIMEOUT_PER_MILLION * length / 1_000_000
-
-
-#: Sub-alternations (patterns that may match a text) kept compiled per group.
-MAX_SUBSETS = 512
 
 
 class PatternTimeout(Exception):
@@ -119,13 +116,18 @@ def expand_spaces(source: str) -> str:
 
 @dataclass
 class PatternGroup:
-    """Several patterns compiled into one alternation, searched in one pass.
+    """Several patterns searched as one ordered alternation.
 
     Fast path (see literals.py): each pattern knows literals of which any match
-    needs one. Patterns whose literals are all absent from a text cannot match
-    it anywhere, so they are dropped from the alternation for that text; the
-    rest are searched as an alternation of the same order, which finds exactly
-    the same hits. When none is left the text is not searched at all.
+    needs one, and one Aho-Corasick pass over the case-folded text (C code,
+    linear in the text, whatever the number of literals) tells which patterns
+    could match at all. Usually none can, and the text is not searched. When a
+    few can, each is searched alone (compiled once, on first use) and their
+    matches are merged exactly as the alternation would choose them: leftmost
+    first, the earlier pattern at a tie, the search going on after each match.
+    Why not compile an alternation of just those patterns: ``regex`` compiles
+    in Python (milliseconds per alternation) and the subsets are nearly all
+    different, so compiling cost more than the searching it saved.
     """
 
     where: str
@@ -135,14 +137,10 @@ class PatternGroup:
     bodies: tuple[str, ...] = ()
     word_boundaries: bool = True
     ignore_case: bool = True
-    _subsets: dict[tuple[int, ...], regex.Pattern[str]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
-    #: needle -> the patterns it stands for; patterns always searched.
-    _needle_index: tuple[tuple[str, tuple[int, ...]], ...] = field(
-        default=(), repr=False, compare=False
-    )
-    _always: frozenset[int] = field(default=frozenset(), repr=False, compare=False)
+    #: Each pattern compiled alone (with the group's edges and flags), on first use.
+    _singles: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+    _automaton: Any = field(default=None, repr=False, compare=False)
+    _always: tuple[int, ...] = field(default=(), repr=False, compare=False)
     _needles: tuple[tuple[str, ...] | None, ...] | None = field(
         default=None, repr=False, compare=False
     )
@@ -185,8 +183,10 @@ class PatternGroup:
             for position, found in enumerate(needles):
                 for needle in found or ():
                     index.setdefault(needle, []).append(position)
-            self._needle_index = tuple((needle, tuple(at)) for needle, at in index.items())
-            self._always = frozenset(i for i, found in enumerate(needles) if found is None)
+            self._automaton = needle_automaton(
+                {needle: frozenset(at) for needle, at in index.items()}
+            )
+            self._always = tuple(i for i, found in enumerate(needles) if found is None)
             self._needles = needles
         return self._needles
 
@@ -196,14 +196,12 @@ class PatternGroup:
 
         Compiled on first use, not at load: start-up reads every rule pack in
         every language, and a template in one language needs only its groups.
-        Each pattern was still compiled alone at load, so a broken pattern is
-        reported when the packs load, as before.
         """
         if self._compiled is None and self.specs:
-            self._compiled = self._compile(tuple(range(len(self.specs))))
+            self._compiled = self._compile(range(len(self.specs)))
         return self._compiled
 
-    def _compile(self, indices: tuple[int, ...]) -> regex.Pattern[str]:
+    def _compile(self, indices: Iterable[int]) -> regex.Pattern[str]:
         alternation = "|".join(f"(?P<_p{i}>{self.bodies[i]})" for i in indices)
         if self.word_boundaries:
             # One pair of edges around the whole alternation, not one per
@@ -217,47 +215,89 @@ class PatternGroup:
         except regex.error as exc:
             raise RulePackError(self.where, f"patterns do not compile: {exc}") from None
 
-    def _for_text(self, text: str) -> regex.Pattern[str] | None:
-        """The alternation of the patterns that may match ``text`` (None: none may)."""
-        haystack = folded(text) if self.ignore_case else text
-        found = {i for needle, at in self._needle_index if needle in haystack for i in at}
-        if self._always:
-            found |= self._always
-        if not found:
-            return None
-        if len(found) == len(self.specs):
-            return self.compiled
-        present = tuple(sorted(found))
-        compiled = self._subsets.get(present)
+    def _single(self, index: int) -> regex.Pattern[str]:
+        compiled = self._singles.get(index)
         if compiled is None:
-            if len(self._subsets) >= MAX_SUBSETS:
-                self._subsets.clear()
-            compiled = self._subsets[present] = self._compile(present)
+            compiled = self._singles[index] = self._compile((index,))
         return compiled
+
+    def candidates(self, text: str) -> tuple[int, ...]:
+        """The patterns that may match ``text``, in order (the others cannot)."""
+        self.needles  # noqa: B018 -- builds the automaton on first use
+        haystack = folded(text) if self.ignore_case else text
+        found: set[int] = set(self._always)
+        for _end, patterns in self._automaton.iter(haystack) if self._automaton else ():
+            found |= patterns
+        return tuple(sorted(found))
 
     def finditer(self, text: str) -> Iterator[Hit]:
         if not self.specs:
             return
-        compiled = self._for_text(text) if self.needles else self.compiled  # needles: first
-        if compiled is None:
+        indices = self.candidates(text)
+        if not indices:
             return
         budget = match_budget(len(text))
         try:
-            # Collect before yielding: regex's timeout runs from the first call
-            # to the last, so the caller's work between hits would count too.
-            found = [
-                (match.start(), match.end(), match.lastgroup)
-                for match in compiled.finditer(text, timeout=budget)
-                if match.end() != match.start()
-            ]
+            found = None
+            if len(indices) <= MAX_SEARCHED_ALONE:
+                found = self._merge_singles(indices, text, budget)
+            if found is None:
+                # Collect before yielding: regex's timeout runs from the first call
+                # to the last, so the caller's work between hits would count too.
+                assert self.compiled is not None
+                found = [
+                    (match.start(), match.end(), int(str(match.lastgroup)[2:]))
+                    for match in self.compiled.finditer(text, timeout=budget)
+                    if match.end() != match.start()
+                ]
         except TimeoutError:
             raise PatternTimeout(self.where, budget, len(text)) from None
-        for start, end, name in found:
-            assert name is not None
-            yield Hit(start, end, self.specs[int(name[2:])])
+        for start, end, index in found:
+            yield Hit(start, end, self.specs[index])
+
+    def _merge_singles(
+        self, indices: tuple[int, ...], text: str, budget: float
+    ) -> list[tuple[int, int, int]] | None:
+        """The alternation's matches, from each pattern searched alone; None: use the alternation.
+
+        At each step the leftmost next match wins, the earliest pattern at a
+        tie (the alternation tries its alternatives in order at each
+        position), and patterns whose next match started before the winner's
+        end search again from there. An empty match would make ``finditer``
+        step differently, so it hands back to the alternation.
+        """
+        started = time.monotonic()
+
+        def search(index: int, position: int) -> regex.Match[str] | None:
+            left = budget - (time.monotonic() - started)
+            if left <= 0:
+                raise TimeoutError
+            return self._single(index).search(text, position, timeout=left)
+
+        upcoming = [search(index, 0) for index in indices]
+        found: list[tuple[int, int, int]] = []
+        while True:
+            best, winner = -1, None
+            for slot, match in enumerate(upcoming):
+                if match is not None and (winner is None or match.start() < winner.start()):
+                    best, winner = slot, match
+            if winner is None:
+                return found
+            start, end = winner.span()
+            if start == end:
+                return None
+            found.append((start, end, indices[best]))
+            for slot, match in enumerate(upcoming):
+                if match is not None and match.start() < end:
+                    upcoming[slot] = search(indices[slot], end)
 
     def search(self, text: str) -> Hit | None:
         return next(self.finditer(text), None)
+
+
+#: Up to this many candidate patterns are searched one by one; more, and the
+#: whole alternation runs once (rare: a text with many different triggers).
+MAX_SEARCHED_ALONE = 8
 
 
 def specs_from_data(where: str, group: str, items: Any) -> tuple[PatternSpec, ...]:

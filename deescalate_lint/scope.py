@@ -11,9 +11,19 @@ by one keyword.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from .languages import LanguageProfile
+from .languages import LanguageProfile, profile
 from .nlp import Tokens
+
+#: The cue groups that give a verdict (the others only narrow the windows).
+VERDICT_GROUPS = ("negation_before", "negation_after", "hedge_before", "hedge_after")
+#: Characters a token never spans (spaCy splits at white space; these are the
+#: ones it certainly splits at, so chunks cut here are never smaller than its).
+_SPLIT = frozenset(" \t\n\r\f\v")
+#: Beyond this many characters around a trigger, ``may_be_governed`` gives up
+#: (says True) rather than scan a huge unbroken run of text for each trigger.
+_NEAR_LIMIT = 4_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,56 @@ def judge(text: str, tokens: Tokens, start: int, end: int, lang: LanguageProfile
     negated = _first(lang, "negation_before", before) or _first(lang, "negation_after", after)
     hedged = _first(lang, "hedge_before", before) or _first(lang, "hedge_after", after)
     return Scope(negated=negated, hedged=hedged)
+
+
+def may_be_governed(text: str, start: int, end: int, lang: LanguageProfile) -> bool:
+    """False when no negation or hedge cue can be in scope of ``text[start:end]``.
+
+    Why: ``judge`` needs tokens and sentences (spaCy, about 0.3 ms for a
+    tweet of new words, and 1 s to import), while most triggers have no cue
+    word anywhere near them. Sound, so ``judge`` would find nothing when this
+    says False: a window holds at most ``lang.window`` tokens on each side,
+    tokens never span white space, so both windows lie within that many
+    white-space-separated chunks beyond the trigger's own; a cue match in a
+    window contains one of its pattern's needles (literals.py); and blanking
+    pseudo-negations only writes spaces, which no needle here contains.
+    """
+    if not _needles_prefilter(lang.code):
+        return True
+    low = _chunk_edge(text, start, -1, lang.window + 1)
+    high = _chunk_edge(text, end, 1, lang.window + 1)
+    if low is None or high is None:
+        return True
+    near = text[low:high]
+    return any(lang.group(name).candidates(near) for name in VERDICT_GROUPS)
+
+
+def _chunk_edge(text: str, position: int, step: int, chunks: int) -> int | None:
+    """Where ``chunks`` white-space-separated chunks from ``position`` end, going
+    back (``step`` -1) or on (+1); the first may be the rest of the trigger's
+    own. None when that is more than ``_NEAR_LIMIT`` characters away."""
+    end = 0 if step < 0 else len(text)
+    limit = max(end, position - _NEAR_LIMIT) if step < 0 else min(end, position + _NEAR_LIMIT)
+    ahead = 0 if step > 0 else -1  # the character passed over by the next step
+    i = position
+    while chunks and i != limit:
+        while i != limit and text[i + ahead] in _SPLIT:
+            i += step
+        while i != limit and text[i + ahead] not in _SPLIT:
+            i += step
+        chunks -= 1
+    return None if i == limit != end else i
+
+
+@cache
+def _needles_prefilter(code: str) -> bool:
+    """Whether the verdict groups of a language can be ruled out by needles alone."""
+    lang = profile(code)
+    for name in VERDICT_GROUPS:
+        for needles in lang.group(name).needles:
+            if needles is not None and any(c.isspace() for n in needles for c in n):
+                return False
+    return True
 
 
 def _first(lang: LanguageProfile, group: str, window: str) -> str | None:

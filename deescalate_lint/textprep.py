@@ -19,8 +19,13 @@ from dataclasses import dataclass
 
 import regex
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'", "`": "'"})
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+#: Apostrophe look-alikes and non-breaking spaces, made plain in one pass.
+_NORMALISE = str.maketrans(
+    {
+        **dict.fromkeys("\u2019\u2018\u02bc\uff07`", "'"),
+        **dict.fromkeys("\u00a0\u202f\u2007", " "),
+    }
+)
 
 PLACEHOLDER = regex.compile(
     r"""
@@ -73,7 +78,12 @@ class PreparedText:
 
 
 def prepare(text: str) -> PreparedText:
-    analysis = text.translate(_APOSTROPHES).translate(_SPACES)
+    # str.translate looks every character up in a dict: skip it for ASCII text,
+    # where the backtick is the only character to change.
+    if text.isascii():
+        analysis = text.replace("`", "'") if "`" in text else text
+    else:
+        analysis = text.translate(_NORMALISE)
     placeholders: list[tuple[int, int]] = []
     if any(mark in analysis for mark in _MASK_MARKS):
         pieces: list[str] = []
@@ -103,7 +113,7 @@ _HANGUL = regex.compile(r"\p{Hangul}")
 
 def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
-    if _QUOTE_CHARS.intersection(text):
+    if ('"' in text) if text.isascii() else not _QUOTE_CHARS.isdisjoint(text):
         spans.extend(m.span() for m in _QUOTED.finditer(text))
     if "'" in text and _HANGUL.search(text):
         spans.extend(m.span() for m in _SINGLE_QUOTED_HANGUL.finditer(text))

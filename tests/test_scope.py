@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import deescalate_lint as dl
+from deescalate_lint.languages import profile
+from deescalate_lint.nlp import tokenise
+from deescalate_lint.scope import Scope, _chunk_edge, judge, may_be_governed
 
 
 def promises(text: str) -> list[str]:
@@ -78,3 +83,62 @@ def test_a_korean_sentence_ending_ends_the_scope_without_punctuation() -> None:
     assert [
         f.evidence for f in dl.lint("아마 그건 아닐 거예요 내일 도착합니다", language="ko")
     ] == ["내일 도착합니다"]
+
+
+# -- the cheap "no cue nearby" test must never change a verdict ------------------
+
+_CUE_WORDS = {
+    "en": ["not", "no", "n't", "never", "can't", "maybe", "hopefully", "should", "try to", "but"],
+    "de": ["nicht", "kein", "nie", "hoffentlich", "vielleicht", "ich hoffe", "aber", "sollte"],
+    "fi": ["en", "ei", "emme", "toivottavasti", "ehkä", "mutta", "pitäisi", "voi olla"],
+    "zh": ["不", "没", "别", "可能", "应该", "估计", "但是", "不能", "不了", "希望"],
+    "ko": ["안", "못", "수 없", "아마", "것 같", "하지만", "지 않", "혹시"],
+}
+_TRIGGERS = {
+    "en": ["I guarantee", "I promise", "not my fault", "calm down", "sorry"],
+    "de": ["ich garantiere", "nicht meine Schuld", "beruhigen Sie sich", "Entschuldigung"],
+    "fi": ["lupaan", "ei ole meidän vika", "rauhoitu", "anteeksi"],
+    "zh": ["我保证", "不是我们的错", "冷静一下", "对不起"],
+    "ko": ["약속드립니다", "저희 잘못이 아닙니다", "진정하세요", "죄송합니다"],
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(_CUE_WORDS)),
+    st.data(),
+)
+def test_no_cue_nearby_means_no_verdict(code: str, data: st.DataObject) -> None:
+    """``may_be_governed`` False implies ``judge`` finds no negation and no hedge."""
+    filler = ["the", "x", "order", "parcel", "today", "we", "1234", "über", "中", "네"] * 3
+    words = st.sampled_from([*_CUE_WORDS[code], *_TRIGGERS[code], *filler])
+    glue = st.sampled_from([" ", "  ", ", ", ". ", "\n", "\t", "", "! ", " - "])
+    parts = data.draw(st.lists(st.tuples(words, glue), max_size=25))
+    text = "".join(w + g for w, g in parts)
+    trigger = data.draw(st.sampled_from(_TRIGGERS[code]))
+    cut = data.draw(st.integers(0, len(text)))
+    text = f"{text[:cut]}{trigger}{text[cut:]}"
+    start, end = cut, cut + len(trigger)
+    lang = profile(code)
+    if not may_be_governed(text, start, end, lang):
+        assert judge(text, tokenise(text, code), start, end, lang) == Scope()
+
+
+def test_chunk_edges_count_white_space_separated_chunks() -> None:
+    text = "aa bb  cc dd ee"
+    assert _chunk_edge(text, 7, -1, 1) == 3  # back over "bb"
+    assert _chunk_edge(text, 8, -1, 1) == 7  # the rest of the trigger's own chunk
+    assert _chunk_edge(text, 7, -1, 9) == 0
+    assert _chunk_edge(text, 8, 1, 2) == 12
+    assert _chunk_edge(text, 8, 1, 9) == len(text)
+    # An unbroken run longer than the limit: give up rather than cut a chunk.
+    assert _chunk_edge("x" * 5000, 4990, -1, 2) is None
+    assert _chunk_edge("x" * 5000, 10, 1, 2) is None
+
+
+def test_a_trigger_with_a_cue_nearby_is_still_judged() -> None:
+    lang = profile("en")
+    text = "I can't guarantee it."
+    start = text.index("guarantee")
+    assert may_be_governed(text, start, start + 9, lang)
+    assert not may_be_governed("Good news: I guarantee it.", 11, 22, lang)

@@ -72,8 +72,6 @@ def check(
         customer = before[position]
         if customer is None:
             continue
-        if _is_backchannel_or_closing(rule, convo, view):
-            continue
         signals: list[tuple[str, str]] = []  # (strength, description)
         cut_in = _cut_in(rule, convo, view)
         if cut_in is not None and previous.is_customer:
@@ -91,6 +89,11 @@ def check(
                 signals.append(("strong", timing))
         strong = [d for s, d in signals if s == "strong"]
         if not strong and len(signals) < 2:
+            continue
+        # Checked last, as it vetoes whatever the signals say: most agent turns
+        # have no signal, and this check is the costliest (short needles such
+        # as "mm" or "ok" occur in most texts).
+        if _is_backchannel_or_closing(rule, convo, view):
             continue
         descriptions = [d for _, d in signals if d != "cut-in"]
         if cut_in is not None:

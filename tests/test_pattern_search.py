@@ -1,0 +1,79 @@
+"""A group searched pattern by pattern finds what its whole alternation finds.
+
+``PatternGroup.finditer`` runs the few patterns whose literals occur in a text
+one by one and merges their matches; these tests pin that merge to the
+alternation's own rules (leftmost first, earlier pattern at a tie, no overlap)
+on hand-made groups that stress each rule. The shipped groups are compared on
+every rule example and on random texts in tests/test_parallel.py.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deescalate_lint.patterns import PatternGroup, PatternSpec
+
+
+def _group(*sources: str, word_boundaries: bool = True) -> PatternGroup:
+    specs = [PatternSpec(f"p{i}", source) for i, source in enumerate(sources)]
+    return PatternGroup.build("<test>", specs, word_boundaries=word_boundaries, ignore_case=True)
+
+
+def _merged(group: PatternGroup, text: str) -> list[tuple[int, int, str]]:
+    return [(h.start, h.end, h.pattern.id) for h in group.finditer(text)]
+
+
+def _alternation(group: PatternGroup, text: str) -> list[tuple[int, int, str]]:
+    assert group.compiled is not None
+    return [
+        (m.start(), m.end(), group.specs[int(str(m.lastgroup)[2:])].id)
+        for m in group.compiled.finditer(text)
+        if m.end() != m.start()
+    ]
+
+
+def test_the_earlier_pattern_wins_a_tie() -> None:
+    group = _group("sorry", "sorry about that")
+    assert _merged(group, "Sorry about that.") == [(0, 5, "p0")]
+    group = _group("sorry about that", "sorry")
+    assert _merged(group, "Sorry about that.") == [(0, 16, "p0")]
+
+
+def test_a_match_hides_the_matches_it_overlaps() -> None:
+    group = _group("not my fault", r"my fault\w*", "fault")
+    text = "It's not my fault, my faults are elsewhere, fault."
+    assert _merged(group, text) == _alternation(group, text)
+    assert [m[2] for m in _merged(group, text)] == ["p0", "p1", "p2"]
+
+
+def test_patterns_resume_after_the_winner() -> None:
+    # p1 matches inside p0's match and again after it: only the later one counts.
+    group = _group("a b c", "b", "c d")
+    text = "a b c d b"
+    assert _merged(group, text) == _alternation(group, text) == [(0, 5, "p0"), (8, 9, "p1")]
+
+
+def test_an_empty_match_hands_over_to_the_alternation() -> None:
+    group = _group(r"x*", "yes")
+    text = "yes x yes"
+    assert _merged(group, text) == _alternation(group, text)
+
+
+_WORDS = ["sorry", "so", "sorry about", "about that", "that", "not", "my", "fault", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_WORDS, r"so\w*", r"(?:my|our) fault", r"that\s+\w+"]),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.sampled_from([*_WORDS, " ", ", ", "-", "\n"]), max_size=20),
+    st.booleans(),
+)
+def test_merge_equals_the_alternation(sources: list[str], parts: list[str], edges: bool) -> None:
+    group = _group(*sources, word_boundaries=edges)
+    text = "".join(parts)
+    assert _merged(group, text) == _alternation(group, text)
