@@ -19,7 +19,7 @@ from .context import Conversation
 from .errors import ConfigError, InputError
 from .languages import supported_languages
 from .logic import logic_for
-from .model import Finding, Notice, Result, Role, Severity, Transcript, Turn
+from .model import Finding, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
 from .readers import Source, check_reader_options, iter_sources, read_source
 from .readers.canonical import transcript_from_any
@@ -162,7 +162,7 @@ class Linter:
             notices.append(notice)
         if code is None:
             return list(notices)
-        turn_languages = [_turn_language(t, code) for t in transcript.turns]
+        turn_languages = detection.turn_languages([t.text for t in transcript.turns], code)
         convo = Conversation.build(transcript, code, turn_languages)
         results: list[Result] = []
         checked: list[str] = []
@@ -253,12 +253,6 @@ class Linter:
         from dataclasses import replace
 
         return replace(finding, severity=wanted)
-
-
-def _turn_language(turn: Turn, conversation: str) -> str:
-    if len(turn.text) < 8:
-        return conversation
-    return detection.turn_language(turn.text, conversation)
 
 
 def normalise_language(code: str) -> str:

@@ -50,7 +50,11 @@ _TURKIC_I = {0x130: "i", 0x131: "i"}
 
 def fold(text: str) -> str:
     """Case-fold so that ``regex.IGNORECASE`` matches imply substring matches."""
-    return text.translate(_TURKIC_I).casefold()
+    if text.isascii():  # the common case: case-folding ASCII is lower-casing
+        return text.lower()
+    if "\u0130" in text or "\u0131" in text:
+        text = text.translate(_TURKIC_I)
+    return text.casefold()
 
 
 def _fold(text: str, ignore_case: bool) -> str:
@@ -61,6 +65,18 @@ def requirement(source: str, ignore_case: bool) -> Requirement | None:
     """Strings of which every match of ``source`` contains at least one, or None.
 
     ``source`` is a pattern after space expansion (``\\s+``), as compiled.
+    The most selective of ``requirements``.
+    """
+    found = requirements(source, ignore_case)
+    return found[0] if found else None
+
+
+def requirements(source: str, ignore_case: bool) -> tuple[Requirement, ...] | None:
+    """Every requirement of ``source``, the most selective first; all hold for any match.
+
+    "let me stop you there" needs "let" and "stop" and "there": a text that
+    has "there" but no "stop" cannot match, which one requirement alone
+    would not show. None when nothing is known (the pattern is always searched).
     """
     braces = _BRACES_OK.sub("", source)
     if _UNSAFE.search(source) or "{" in braces or "}" in braces:
@@ -69,21 +85,26 @@ def requirement(source: str, ignore_case: bool) -> Requirement | None:
         parsed = _sre_parser.parse(source, 0)
     except Exception:  # the stdlib cannot read it: regex-only syntax
         return None
-    found = _sequence(list(parsed))
-    if found is None:
+    found = {frozenset(_fold(s, ignore_case) for s in r) for r in _sequence(list(parsed))}
+    if not found:
         return None
-    return frozenset(_fold(s, ignore_case) for s in found)
+    return tuple(sorted(found, key=_selectivity, reverse=True))
+
+
+def _selectivity(requirement: Requirement) -> tuple[int, int, tuple[str, ...]]:
+    """Longer shortest needle first, then fewer needles (ties broken by the needles)."""
+    return (min(len(s) for s in requirement), -len(requirement), tuple(sorted(requirement)))
 
 
 def _best(requirements: list[Requirement]) -> Requirement | None:
-    """The most selective of several requirements that all hold (longest shortest needle)."""
+    """The most selective of several requirements that all hold."""
     if not requirements:
         return None
-    return max(requirements, key=lambda r: (min(len(s) for s in r), -len(r)))
+    return max(requirements, key=_selectivity)
 
 
-def _sequence(items: Sequence[tuple[object, object]]) -> Requirement | None:
-    """Every requirement of a sequence of parsed items; the best of them."""
+def _sequence(items: Sequence[tuple[object, object]]) -> list[Requirement]:
+    """Every requirement of a sequence of parsed items (all of them hold)."""
     found: list[Requirement] = []
     run: list[str] = []
 
@@ -101,9 +122,7 @@ def _sequence(items: Sequence[tuple[object, object]]) -> Requirement | None:
             flush()
         if op is _sre_constants.SUBPATTERN:
             assert isinstance(arg, tuple)
-            inner = _sequence(list(arg[-1]))
-            if inner is not None:
-                found.append(inner)
+            found.extend(_sequence(list(arg[-1])))
         elif op in _REPEATS:
             assert isinstance(arg, tuple)
             low, _high, body = arg
@@ -113,14 +132,13 @@ def _sequence(items: Sequence[tuple[object, object]]) -> Requirement | None:
                 run.append(chr(body[0][1]))
                 flush()
             elif low >= 1:
-                inner = _sequence(body)
-                if inner is not None:
-                    found.append(inner)
+                found.extend(_sequence(body))
         elif op is _sre_constants.BRANCH:
             assert isinstance(arg, tuple)
+            # Each branch's best requirement; the match holds one of them.
             union: set[str] = set()
             for branch in arg[1]:
-                inner = _sequence(list(branch))
+                inner = _best(_sequence(list(branch)))
                 if inner is None:
                     union = set()
                     break
@@ -129,13 +147,11 @@ def _sequence(items: Sequence[tuple[object, object]]) -> Requirement | None:
                 found.append(frozenset(union))
         elif op is _ATOMIC:
             assert isinstance(arg, list)
-            inner = _sequence(arg)
-            if inner is not None:
-                found.append(inner)
+            found.extend(_sequence(arg))
         # Anything else (classes, lookarounds, anchors, back-references,
         # conditionals) consumes unknown text or none: it requires nothing.
     flush()
-    return _best(found)
+    return found
 
 
 _POSSESSIVE = getattr(_sre_constants, "POSSESSIVE_REPEAT", object())
@@ -178,14 +194,25 @@ def folded(text: str) -> str:
     return fold(text)
 
 
-def pattern_needles(source: str, ignore_case: bool) -> tuple[str, ...] | None:
-    """Needles for one pattern, shortest first, redundant ones dropped; None: unknown."""
-    found = requirement(source, ignore_case)
+def pattern_needles(source: str, ignore_case: bool) -> tuple[tuple[str, ...], ...] | None:
+    """Per requirement, its needles (shortest first, redundant ones dropped); None: unknown.
+
+    At most ``MAX_REQUIREMENTS`` requirements are kept, the most selective.
+    """
+    found = requirements(source, ignore_case)
     if not found:
         return None
-    kept: list[str] = []
-    for needle in sorted(found, key=lambda s: (len(s), s)):
-        # A needle containing a kept one is implied by it: testing it adds nothing.
-        if not any(shorter in needle for shorter in kept):
-            kept.append(needle)
-    return tuple(kept)
+    out = []
+    for requirement in found[:MAX_REQUIREMENTS]:
+        kept: list[str] = []
+        for needle in sorted(requirement, key=lambda s: (len(s), s)):
+            # A needle containing a kept one is implied by it: testing it adds nothing.
+            if not any(shorter in needle for shorter in kept):
+                kept.append(needle)
+        out.append(tuple(kept))
+    return tuple(out)
+
+
+#: Requirements kept per pattern: enough to rule out most texts, few enough
+#: that testing them stays cheap.
+MAX_REQUIREMENTS = 4

@@ -141,7 +141,7 @@ class PatternGroup:
     _singles: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
     _automaton: Any = field(default=None, repr=False, compare=False)
     _always: tuple[int, ...] = field(default=(), repr=False, compare=False)
-    _needles: tuple[tuple[str, ...] | None, ...] | None = field(
+    _requirements: tuple[tuple[tuple[str, ...], ...] | None, ...] | None = field(
         default=None, repr=False, compare=False
     )
 
@@ -172,23 +172,34 @@ class PatternGroup:
         return cls(where, tuple(specs), None, tuple(bodies), word_boundaries, ignore_case)
 
     @property
-    def needles(self) -> tuple[tuple[str, ...] | None, ...]:
-        """Per pattern: needles (case-folded when ``ignore_case``), or None: always search.
+    def requirements(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
+        """Per pattern: its requirements, each a tuple of needles of which a match
+        holds one (case-folded when ``ignore_case``); None: always search.
 
         Worked out on first use, like ``compiled``, to keep start-up short.
         """
-        if self._needles is None:
-            needles = tuple(pattern_needles(body, self.ignore_case) for body in self.bodies)
-            index: dict[str, list[int]] = {}
-            for position, found in enumerate(needles):
-                for needle in found or ():
-                    index.setdefault(needle, []).append(position)
-            self._automaton = needle_automaton(
-                {needle: frozenset(at) for needle, at in index.items()}
-            )
-            self._always = tuple(i for i, found in enumerate(needles) if found is None)
-            self._needles = needles
-        return self._needles
+        if self._requirements is None:
+            found = tuple(pattern_needles(body, self.ignore_case) for body in self.bodies)
+            # The automaton looks for the needles of each pattern's first (most
+            # selective) requirement; the others are tested only for the patterns
+            # it leaves, by substring: short common needles ("the", "i") would
+            # make the automaton report a match at nearly every word.
+            index: dict[str, set[int]] = {}
+            for position, requirements in enumerate(found):
+                for needle in requirements[0] if requirements else ():
+                    index.setdefault(needle, set()).add(position)
+            self._automaton = needle_automaton({n: frozenset(at) for n, at in index.items()})
+            self._always = tuple(i for i, requirements in enumerate(found) if requirements is None)
+            self._requirements = found
+        return self._requirements
+
+    @property
+    def needles(self) -> tuple[tuple[str, ...] | None, ...]:
+        """Per pattern: every needle of its requirements, or None: always search."""
+        return tuple(
+            None if found is None else tuple(n for needles in found for n in needles)
+            for found in self.requirements
+        )
 
     @property
     def compiled(self) -> regex.Pattern[str] | None:
@@ -222,12 +233,28 @@ class PatternGroup:
         return compiled
 
     def candidates(self, text: str) -> tuple[int, ...]:
-        """The patterns that may match ``text``, in order (the others cannot)."""
-        self.needles  # noqa: B018 -- builds the automaton on first use
+        """The patterns that may match ``text``, in order (the others cannot).
+
+        A pattern may match only when each of its requirements has a needle
+        in the text: one pass of the automaton tests the first requirement of
+        every pattern, substring tests the rest for the patterns left. (Most
+        texts have no needle at all: that path allocates nothing.)
+        """
+        requirements = self._requirements or self.requirements
+        automaton = self._automaton
+        if automaton is None:
+            return self._always
         haystack = folded(text) if self.ignore_case else text
-        found: set[int] = set(self._always)
-        for _end, patterns in self._automaton.iter(haystack) if self._automaton else ():
-            found |= patterns
+        touched: frozenset[int] | set[int] | None = None
+        for _end, patterns in automaton.iter(haystack):
+            touched = patterns if touched is None else touched | patterns
+        if touched is None:
+            return self._always
+        found = set(self._always)
+        for index in touched:
+            others = requirements[index] or ()
+            if all(any(n in haystack for n in needles) for needles in others[1:]):
+                found.add(index)
         return tuple(sorted(found))
 
     def finditer(self, text: str) -> Iterator[Hit]:

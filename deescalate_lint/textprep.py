@@ -26,6 +26,7 @@ _NORMALISE = str.maketrans(
         **dict.fromkeys("\u00a0\u202f\u2007", " "),
     }
 )
+_TO_NORMALISE = regex.compile("[" + "".join(map(chr, _NORMALISE)) + "]")
 
 PLACEHOLDER = regex.compile(
     r"""
@@ -82,8 +83,10 @@ def prepare(text: str) -> PreparedText:
     # where the backtick is the only character to change.
     if text.isascii():
         analysis = text.replace("`", "'") if "`" in text else text
-    else:
+    elif _TO_NORMALISE.search(text):
         analysis = text.translate(_NORMALISE)
+    else:
+        analysis = text
     placeholders: list[tuple[int, int]] = []
     if any(mark in analysis for mark in _MASK_MARKS):
         pieces: list[str] = []

@@ -1,0 +1,94 @@
+"""The fast paths give the answers of the plain definitions.
+
+``turn_languages`` skips turns that cannot switch language, ``stopword_scores``
+and ``script_counts`` take shortcuts on ASCII text, ``fold`` lower-cases ASCII,
+``prepare`` skips ``str.translate`` when nothing needs it: each is compared
+here with the straightforward version on random mixes of the five languages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deescalate_lint import detection
+from deescalate_lint.languages import profile
+from deescalate_lint.literals import _TURKIC_I, fold
+from deescalate_lint.textprep import _NORMALISE, prepare
+
+_PIECES = [
+    "the order is late and I am not happy",
+    "das ist nicht meine Schuld und ich weiß es",
+    "se ei ole meidän vika ja tiedän sen",
+    "这不是我们的问题",
+    "저희 잘못이 아닙니다",
+    "ok",
+    "Hei Hei!",
+    "İstanbul ıslak",
+    "STRASSE ß",
+    "\u2019",
+    "カタカナ",
+    "123 !!",
+    "on in an ja",
+    "don`t \u2018so\u2019 \u00a0x\u202f\u2007\uff07\u02bc",
+]
+_texts = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=12)), max_size=6).map(
+    " ".join
+)
+
+
+def _plain_turn_languages(texts: list[str], conversation: str) -> list[str]:
+    return [
+        conversation
+        if len(t[: detection.SAMPLE_CHARS]) < detection.MIN_TURN_CHARS
+        else detection.turn_language(t, conversation)
+        for t in texts
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_texts, max_size=6), st.sampled_from(["en", "de", "fi", "zh", "ko"]))
+def test_turn_languages_equals_turn_by_turn(texts: list[str], conversation: str) -> None:
+    assert detection.turn_languages(texts, conversation) == _plain_turn_languages(
+        texts, conversation
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_stopword_scores_equal_a_plain_count(text: str) -> None:
+    words = [w.casefold() for w in detection._WORD.findall(text)]
+    plain = Counter(
+        {
+            code: sum(1 for w in words if w in profile(code).stopwords)
+            for code in detection._latin_languages()
+        }
+    )
+    got = detection.stopword_scores(text)
+    assert got == plain
+    assert got.most_common() == plain.most_common()  # ties keep the same order
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_script_counts_equal_the_script_classes(text: str) -> None:
+    plain = {
+        name: sum(map(len, pattern.findall(text)))
+        for name, pattern in detection._SCRIPT_RUNS.items()
+    }
+    assert detection.script_counts(text) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_fold_equals_turkic_i_then_casefold(text: str) -> None:
+    assert fold(text) == text.translate(_TURKIC_I).casefold()
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_preparation_normalises_like_translate(text: str) -> None:
+    assert prepare(text).analysis == prepare(text.translate(_NORMALISE)).analysis
+    assert len(prepare(text).analysis) == len(text)
