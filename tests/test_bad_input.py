@@ -407,6 +407,68 @@ def test_debug_does_not_turn_input_errors_into_tracebacks(tmp_path: Path) -> Non
     assert run.err.startswith("error: bad.json:line 1:2: invalid JSON")
 
 
+# -- permission denied ---------------------------------------------------------------
+#
+# Root reads through ``chmod 000``, so the refusal is simulated where the
+# linter opens files: ``os.open`` raises EACCES for files named ``locked*``.
+
+_DENY = (
+    "import errno, os, sys\n"
+    "real = os.open\n"
+    "def deny(path, *args, **kwargs):\n"
+    "    if os.path.basename(str(path)).startswith('locked'):\n"
+    "        raise PermissionError(errno.EACCES, 'Permission denied', str(path))\n"
+    "    return real(path, *args, **kwargs)\n"
+    "os.open = deny\n"
+)
+
+
+def _locked_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    (folder / "locked.json").write_text(json.dumps(_agent("Calm down.")), encoding="utf-8")
+    (folder / "locked-too.txt").write_text("Agent: Calm down.\n", encoding="utf-8")
+    write_good(folder)
+    return folder
+
+
+def test_unreadable_files_are_named_and_the_rest_still_linted_cli(tmp_path: Path) -> None:
+    _locked_folder(tmp_path)
+    before = snapshot(tmp_path)
+    script = _DENY + "from deescalate_lint.cli import main\nsys.exit(main())\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "calls", "--format", "jsonl"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=300,
+    )
+    err = done.stderr.decode("utf-8").splitlines()
+    assert done.returncode == 2 and not any("Traceback" in line for line in err), err
+    assert sorted(err) == [
+        f"error: {Path('calls') / 'locked-too.txt'}: cannot read file: Permission denied",
+        f"error: {Path('calls') / 'locked.json'}: cannot read file: Permission denied",
+    ]
+    records = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
+    assert any(str(r.get("evidence", "")).startswith(GOOD_EVIDENCE) for r in records)
+    assert snapshot(tmp_path) == before
+
+
+def test_unreadable_files_are_named_and_the_rest_still_linted_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _locked_folder(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(_DENY.replace("os.open = deny\n", ""), namespace)
+    monkeypatch.setattr(os, "open", namespace["deny"])
+    items = api_items([folder])
+    errors = sorted(str(i) for i in items if isinstance(i, InputError))
+    assert errors == [
+        f"{folder / 'locked-too.txt'}: cannot read file: Permission denied",
+        f"{folder / 'locked.json'}: cannot read file: Permission denied",
+    ]
+    assert any(isinstance(i, Finding) and i.path.endswith("good.json") for i in items)
+
+
 # -- size ------------------------------------------------------------------------
 
 BIG_TURN_CHARS = 20 * 1024 * 1024

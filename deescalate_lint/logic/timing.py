@@ -64,7 +64,7 @@ def check(
     views = convo.views
     # Neighbours found in one pass each, so a long call costs linear time.
     before, after = _customer_neighbours(views)
-    resumes = _Resumes(views)
+    resumes = _Resumes(views) if timed else None
     for position, view in enumerate(views):
         if not view.is_agent or position == 0:
             continue
@@ -83,7 +83,7 @@ def check(
         protest = _protest_after(rule, convo, after[position])
         if protest is not None:
             signals.append(("strong", f'protest: the customer replied "{protest}"'))
-        if timed:
+        if resumes is not None:
             timing = _timing_signal(options, views, position, customer, resumes)
             if timing:
                 signals.append(("strong", timing))
