@@ -181,3 +181,22 @@ def test_captions_are_sniffed_from_stdin_content(name: str) -> None:
     assert spec.name == name.rsplit(".", 1)[1]
     transcript = only_transcript(list(read_source(Source.from_text(data), default_role_table())))
     assert transcript.has_timing
+
+
+def test_an_overflowing_cue_time_loses_its_timing_with_a_warning(tmp_path: Path) -> None:
+    """Found by ``python -m fuzz vtt``: a 400-digit hour parsed to an infinite time."""
+    hours = "9" * 400
+    path = tmp_path / "huge.vtt"
+    path.write_text(
+        f"WEBVTT\n\n{hours}:00:00.000 --> {hours}:00:01.000\n<v Agent>Calm down\n\n"
+        "00:00:02.000 --> 00:00:03.000\n<v Customer>What?\n",
+        encoding="utf-8",
+    )
+    transcript = only_transcript(read_all(path))
+    agent, customer = transcript.turns
+    assert (agent.start, agent.end) == (None, None)
+    assert (customer.start, customer.end) == (2.0, 3.0)
+    assert transcript.warnings == (
+        "segment 1: a time is negative, not a number or out of range; timing ignored for it",
+    )
+    assert [f.evidence for f in Linter().lint(transcript)] == ["Calm down"]

@@ -36,15 +36,20 @@ def merge_segments(
 
     A run of one speaker becomes one turn with the texts joined by a space
     (caption line breaks are layout, not sentence ends). A segment whose end is
-    before its start keeps its text but loses its times, and says so.
+    before its start, or with a time that is not a usable number of seconds
+    (a caption hour of 400 digits overflows to infinity), keeps its text but
+    loses its times, and says so.
     """
     cleaned: list[Segment] = []
     for index, seg in enumerate(segments):
-        if seg.start is not None and seg.end is not None and seg.end < seg.start:
+        problem = None
+        if any(t is not None and seconds(t) is None for t in (seg.start, seg.end)):
+            problem = "a time is negative, not a number or out of range"
+        elif seg.start is not None and seg.end is not None and seg.end < seg.start:
+            problem = "end time is before start time"
+        if problem is not None:
             if warnings is not None:
-                warnings.append(
-                    f"segment {index + 1}: end time is before start time; timing ignored for it"
-                )
+                warnings.append(f"segment {index + 1}: {problem}; timing ignored for it")
             seg = Segment(seg.speaker, seg.role, seg.text, None, None)
         cleaned.append(seg)
     if cleaned and all(s.start is not None for s in cleaned):
