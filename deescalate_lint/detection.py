@@ -231,16 +231,12 @@ def turn_languages(texts: Sequence[str], conversation_language: str) -> list[str
     time on the real corpora.
     """
     samples = [text[:SAMPLE_CHARS] for text in texts]
-    # All the samples, as joined for detection (``Linter._language``), so a short
-    # conversation's words are counted once for both.
-    joined = "\n".join(samples)
-    totals = stopword_scores(joined)
-    by_words = any(n >= 2 for code, n in totals.items() if code != conversation_language)
-    # By script, a turn can only switch to Korean (Hangul) or Chinese (Han).
-    by_script = not joined.isascii() and any(
-        code != conversation_language and _SCRIPTS[script].search(joined)
-        for code, script in (("ko", "hangul"), ("zh", "han"))
-    )
+    if sum(len(sample) + 1 for sample in samples) <= SAMPLE_CHARS + 1:
+        # A short conversation: its samples joined are the very string detection
+        # read (``Linter._language``), whose counts are cached.
+        by_words, by_script = _may_switch(["\n".join(samples)], conversation_language)
+    else:  # a long one is read turn by turn, so memory does not grow with it
+        by_words, by_script = _may_switch(samples, conversation_language)
     if not (by_words or by_script):
         return [conversation_language] * len(samples)
     out = []
@@ -250,6 +246,30 @@ def turn_languages(texts: Sequence[str], conversation_language: str) -> list[str
         else:
             out.append(turn_language(sample, conversation_language, by_words))
     return out
+
+
+def _may_switch(pieces: Sequence[str], conversation_language: str) -> tuple[bool, bool]:
+    """Whether any turn could switch on function words, and on script.
+
+    On words: two or more of another language in all the pieces together.
+    On script: Hangul in a non-Korean, or Han in a non-Chinese conversation.
+    """
+    others: dict[str, int] = {}
+    by_words = by_script = False
+    for piece in pieces:
+        if not by_words:
+            for code, count in _stopword_scores(piece).items():  # read only: no copy
+                if count and code != conversation_language:
+                    others[code] = others.get(code, 0) + count
+                    by_words = by_words or others[code] >= 2
+        if not by_script and not piece.isascii():
+            by_script = any(
+                code != conversation_language and _SCRIPTS[script].search(piece)
+                for code, script in (("ko", "hangul"), ("zh", "han"))
+            )
+        if by_words and by_script:
+            break
+    return by_words, by_script
 
 
 def turn_language(text: str, conversation_language: str, by_words: bool = True) -> str:

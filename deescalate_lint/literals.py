@@ -33,8 +33,9 @@ else:  # pragma: no cover - Python 3.10
     _sre_parser = importlib.import_module("sre_parse")
 
 #: Source text that the stdlib parser would read differently from ``regex``
-#: (nested sets, inline flags, branch reset, fuzzy/named-list syntax).
-_UNSAFE = re.compile(r"\[\[|\(\?[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
+#: (nested sets, POSIX classes such as ``[a[:digit:]]``, inline flags, branch
+#: reset, fuzzy/named-list syntax).
+_UNSAFE = re.compile(r"\[\[|\[:|\(\?[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
 #: Valid counted repeats and escaped braces; any other brace means "unknown".
 _BRACES_OK = re.compile(r"\\[{}]|\{\d*,?\d*\}")
 
@@ -146,8 +147,7 @@ def _sequence(items: Sequence[tuple[object, object]]) -> list[Requirement]:
             if union:
                 found.append(frozenset(union))
         elif op is _ATOMIC:
-            assert isinstance(arg, list)
-            found.extend(_sequence(arg))
+            found.extend(_sequence(list(arg)))  # type: ignore[call-overload]
         # Anything else (classes, lookarounds, anchors, back-references,
         # conditionals) consumes unknown text or none: it requires nothing.
     flush()

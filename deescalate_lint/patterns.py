@@ -141,6 +141,9 @@ class PatternGroup:
     _singles: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
     _automaton: Any = field(default=None, repr=False, compare=False)
     _always: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    #: Per pattern: may it be searched alone (see ``_NOT_ALONE``)?
+    _alone: tuple[bool, ...] = field(default=(), repr=False, compare=False)
+    _all_alone: bool = field(default=False, repr=False, compare=False)
     _requirements: tuple[tuple[tuple[str, ...], ...] | None, ...] | None = field(
         default=None, repr=False, compare=False
     )
@@ -169,7 +172,12 @@ class PatternGroup:
             except regex.error as exc:
                 raise RulePackError(where, f"pattern {spec.id!r} does not compile: {exc}") from None
             bodies.append(body)
-        return cls(where, tuple(specs), None, tuple(bodies), word_boundaries, ignore_case)
+        group = cls(where, tuple(specs), None, tuple(bodies), word_boundaries, ignore_case)
+        if check:
+            # Alone each compiles; together a numbered back-reference can point
+            # into another pattern's group. Say so at load, not mid-batch.
+            group.compiled  # noqa: B018 - raises RulePackError naming the file
+        return group
 
     @property
     def requirements(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
@@ -190,6 +198,8 @@ class PatternGroup:
                     index.setdefault(needle, set()).add(position)
             self._automaton = needle_automaton({n: frozenset(at) for n, at in index.items()})
             self._always = tuple(i for i, requirements in enumerate(found) if requirements is None)
+            self._alone = tuple(not _NOT_ALONE.search(body) for body in self.bodies)
+            self._all_alone = all(self._alone)
             self._requirements = found
         return self._requirements
 
@@ -264,17 +274,24 @@ class PatternGroup:
         if not indices:
             return
         budget = match_budget(len(text))
+        deadline = time.monotonic() + budget
         try:
             found = None
-            if len(indices) <= MAX_SEARCHED_ALONE:
-                found = self._merge_singles(indices, text, budget)
+            alone = self._alone
+            if len(indices) <= MAX_SEARCHED_ALONE and (
+                self._all_alone or all(alone[i] for i in indices)
+            ):
+                found = self._merge_singles(indices, text, deadline)
             if found is None:
                 # Collect before yielding: regex's timeout runs from the first call
                 # to the last, so the caller's work between hits would count too.
                 assert self.compiled is not None
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
                 found = [
                     (match.start(), match.end(), int(str(match.lastgroup)[2:]))
-                    for match in self.compiled.finditer(text, timeout=budget)
+                    for match in self.compiled.finditer(text, timeout=left)
                     if match.end() != match.start()
                 ]
         except TimeoutError:
@@ -283,20 +300,23 @@ class PatternGroup:
             yield Hit(start, end, self.specs[index])
 
     def _merge_singles(
-        self, indices: tuple[int, ...], text: str, budget: float
+        self, indices: tuple[int, ...], text: str, deadline: float
     ) -> list[tuple[int, int, int]] | None:
         """The alternation's matches, from each pattern searched alone; None: use the alternation.
 
         At each step the leftmost next match wins, the earliest pattern at a
         tie (the alternation tries its alternatives in order at each
         position), and patterns whose next match started before the winner's
-        end search again from there. An empty match would make ``finditer``
-        step differently, so it hands back to the alternation.
+        end search again from there. It hands back to the alternation on an
+        empty match (``finditer`` would step differently) and after
+        ``MAX_SEARCHES_AGAIN`` repeated searches: a losing pattern whose
+        matches run long ("sorry.*" beside "sorry") would otherwise rescan the
+        rest of the text after every winner.
         """
-        started = time.monotonic()
+        again = 0
 
         def search(index: int, position: int) -> regex.Match[str] | None:
-            left = budget - (time.monotonic() - started)
+            left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
             return self._single(index).search(text, position, timeout=left)
@@ -316,6 +336,10 @@ class PatternGroup:
             found.append((start, end, indices[best]))
             for slot, match in enumerate(upcoming):
                 if match is not None and match.start() < end:
+                    if slot != best:
+                        again += 1
+                        if again > MAX_SEARCHES_AGAIN:
+                            return None
                     upcoming[slot] = search(indices[slot], end)
 
     def search(self, text: str) -> Hit | None:
@@ -325,6 +349,19 @@ class PatternGroup:
 #: Up to this many candidate patterns are searched one by one; more, and the
 #: whole alternation runs once (rare: a text with many different triggers).
 MAX_SEARCHED_ALONE = 8
+#: Searches of losing patterns after which the merge gives way to the alternation.
+MAX_SEARCHES_AGAIN = 64
+#: Syntax whose meaning depends on the rest of the alternation, so a pattern
+#: holding it is never searched alone: numbered back-references and
+#: conditionals (the group numbers shift), ``\G`` (where the search started),
+#: global inline flags such as ``(?V1)`` or ``(?i)``, named back-references
+#: (names may repeat across patterns), fuzzy matching (``{e<=1}``), and
+#: ``\K``.
+_NOT_ALONE = regex.compile(
+    r"\\(?:[1-9]|[GgKL])"  # \1, \G, \g<name>, \K, \L<list>
+    r"|\(\?(?:P[=>]|&|\(|[a-zA-Z0-9^-]*\))"  # (?P=n) (?P>n) (?&n) (?(1)..) (?i) (?V1) (?1)
+    r"|(?<!\\)(?<!\\[pPN])\{[^}]*[a-zA-Z<>=]"  # fuzzy {e<=1}, not \p{Han} nor \{
+)
 
 
 def specs_from_data(where: str, group: str, items: Any) -> tuple[PatternSpec, ...]:

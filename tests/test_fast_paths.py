@@ -56,6 +56,16 @@ def test_turn_languages_equals_turn_by_turn(texts: list[str], conversation: str)
     )
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_texts, min_size=1, max_size=4), st.sampled_from(["en", "de", "fi", "zh", "ko"]))
+def test_turn_languages_of_a_long_conversation(texts: list[str], conversation: str) -> None:
+    """Past ``SAMPLE_CHARS`` in all, the turns are read one by one: same answers."""
+    texts = texts * (detection.SAMPLE_CHARS // max(1, sum(map(len, texts))) + 2)
+    assert detection.turn_languages(texts, conversation) == _plain_turn_languages(
+        texts, conversation
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(_texts)
 def test_stopword_scores_equal_a_plain_count(text: str) -> None:

@@ -9,9 +9,13 @@ every rule example and on random texts in tests/test_parallel.py.
 
 from __future__ import annotations
 
+import time
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deescalate_lint.errors import RulePackError
 from deescalate_lint.patterns import PatternGroup, PatternSpec
 
 
@@ -76,4 +80,43 @@ _WORDS = ["sorry", "so", "sorry about", "about that", "that", "not", "my", "faul
 def test_merge_equals_the_alternation(sources: list[str], parts: list[str], edges: bool) -> None:
     group = _group(*sources, word_boundaries=edges)
     text = "".join(parts)
+    assert _merged(group, text) == _alternation(group, text)
+
+
+# Found in review: syntax that means something else alone than inside the
+# alternation, or that the literal finder misread.
+
+
+def test_a_posix_class_inside_a_set_is_not_read_as_a_literal() -> None:
+    group = _group(r"x[a[:digit:]]")
+    assert _merged(group, "x7") == _alternation(group, "x7") == [(0, 2, "p0")]
+
+
+def test_syntax_tied_to_the_whole_alternation_is_never_searched_alone() -> None:
+    cases = [
+        (("q", "r", r"(a)(b)\2"), "aba"),  # numbered back-reference: numbers shift
+        ((r"\G\s*b", "a"), "a b"),  # \G: where the search started
+        ((r"(?V1)zz", "ss"), "\u00df"),  # a global flag changes every pattern
+    ]
+    for sources, text in cases:
+        group = _group(*sources)
+        assert _merged(group, text) == _alternation(group, text), sources
+
+
+def test_an_atomic_group_has_requirements() -> None:
+    group = _group(r"(?>ab)c")
+    assert group.requirements == ((("ab",), ("c",)),)
+    assert _merged(group, "abc") == [(0, 3, "p0")]
+
+
+def test_a_user_pattern_that_breaks_the_alternation_fails_at_load() -> None:
+    with pytest.raises(RulePackError, match="<test>"):
+        _group(r"(\w)\1")  # alone it compiles; wrapped, \1 points at an open group
+
+
+def test_a_long_losing_pattern_hands_over_to_the_alternation() -> None:
+    """ "sorry.*" beside "sorry" would be searched again after every "sorry"."""
+    group = _group("sorry", r"sorry.*")
+    text = "sorry " * 2000
+    assert group._merge_singles((0, 1), text, time.monotonic() + 60) is None
     assert _merged(group, text) == _alternation(group, text)
