@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import cli_run
 import pytest
 
 import deescalate_lint as dl
@@ -78,16 +79,10 @@ class Run:
     err: str
 
 
-def run_cli(args: list[str], cwd: Path, stdin: bytes | None = None, timeout: float = 300) -> Run:
+def run_cli(args: list[str], cwd: Path, stdin: bytes = b"", timeout: float = 300) -> Run:
     """The real command, in a child process, from the inputs' own folder."""
-    done = subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", *args],
-        cwd=cwd,
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        timeout=timeout,
-    )
-    return Run(done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
+    done = cli_run.run_cli(args, cwd, stdin=stdin, timeout=timeout)
+    return Run(done.returncode, done.stdout, done.stderr)
 
 
 def api_items(paths: list[Path]) -> list[object]:

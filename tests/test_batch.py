@@ -5,13 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_run import run_cli
 
 import deescalate_lint as dl
 from deescalate_lint import Finding, InputError, Linter, Notice, Transcript, Turn
@@ -113,23 +112,7 @@ def test_findings_to_records_are_flat(linter: Linter) -> None:
 
 
 def cli_json(path: Path) -> list[dict[str, Any]]:
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deescalate_lint.cli",
-            "--language",
-            "en",
-            "--format",
-            "json",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
+    completed = run_cli(["--language", "en", "--format", "json", str(path)], REPO)
     assert completed.returncode in (0, 1), completed.stderr
     return [r for r in json.loads(completed.stdout) if r["kind"] == "finding"]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 from deescalate_lint.rulepack import load_rules
 
@@ -19,16 +18,6 @@ BAD = (
     "Unfortunately it's against our policy to refund the fee.\n"
 )
 CLEAN = "The refund was approved today and should reach you within five working days.\n"
-
-
-def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture()
@@ -106,14 +95,7 @@ def test_quiet_drops_notices(files: Path) -> None:
 
 
 def test_stdin(files: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", "-", "--format", "concise", "--isolated"],
-        cwd=files,
-        input=BAD,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli(["-", "--format", "concise", "--isolated"], files, stdin=BAD)
     assert done.returncode == 1
     assert done.stdout.startswith("<stdin>:1:")
 

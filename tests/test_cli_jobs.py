@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from cli_run import run_cli
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_two_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
@@ -39,13 +30,13 @@ def test_two_jobs_give_the_same_output_as_one(tmp_path: Path) -> None:
         )
     (tmp_path / "calls.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     inputs = [str(EXAMPLES), str(tmp_path / "calls.jsonl")]
-    one = run(*inputs, "--format", "json", "--jobs", "1")
-    two = run(*inputs, "--format", "json", "--jobs", "2")
+    one = run_cli([*inputs, "--format", "json", "--jobs", "1"])
+    two = run_cli([*inputs, "--format", "json", "--jobs", "2"])
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout
     assert len(json.loads(one.stdout)) > 120
 
 
 def test_jobs_must_be_positive() -> None:
-    result = run(str(EXAMPLES), "--jobs", "0")
+    result = run_cli([str(EXAMPLES), "--jobs", "0"])
     assert result.returncode == 2 and "--jobs" in result.stderr

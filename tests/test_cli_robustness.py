@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
+from cli_run import run_cli
 
 from deescalate_lint import cli
 
@@ -30,12 +29,6 @@ def test_jsonl_on_stdin_is_recognised() -> None:
         json.dumps({"language": "en", "turns": [{"speaker": "agent", "text": text}]})
         for text in ("Calm down.", "Rules are rules.")
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", "-", "--format", "json"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli(["-", "--format", "json"], stdin="\n".join(lines) + "\n")
     assert result.returncode == 1, result.stderr
     assert [r["evidence"] for r in json.loads(result.stdout)] == ["Calm down", "Rules are rules"]

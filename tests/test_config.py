@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import cli_run
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,13 +41,7 @@ class Run:
 
 
 def run_cli(args: list[str], cwd: Path) -> Run:
-    done = subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = cli_run.run_cli(args, cwd)
     return Run(done.returncode, done.stdout, done.stderr)
 
 

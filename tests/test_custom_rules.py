@@ -9,13 +9,12 @@ that rule off for the rest of the run) instead of a hang.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 import deescalate_lint as dl
 from deescalate_lint.engine import NOTICE_RULE_ERROR
@@ -105,25 +104,12 @@ def test_loading_a_pack_never_runs_code(tmp_path: Path) -> None:
 
     linter = dl.Linter(rule_dirs=[packs])
     found = linter.lint("Agent: bananas, again.", language="en")
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deescalate_lint.cli",
-            "-",
-            "--rules",
-            str(packs),
-            "--language",
-            "en",
-        ],
-        input=b"Agent: bananas, again.",
-        capture_output=True,
-        timeout=120,
-        cwd=tmp_path,
+    run = run_cli(
+        ["-", "--rules", str(packs), "--language", "en"], tmp_path, stdin="Agent: bananas, again."
     )
     assert not marker.exists()
     assert [f.code for f in found] == ["CUST2"]
-    assert run.returncode == 1 and b"CUST2" in run.stdout and not run.stderr
+    assert run.returncode == 1 and "CUST2" in run.stdout and not run.stderr
     assert "sneaky" in {rule.slug for rule in linter.rules}
 
 
@@ -172,12 +158,8 @@ def test_a_broken_pack_is_one_clean_error(tmp_path: Path, broken: str, says: str
 
     good = tmp_path / "good.txt"
     good.write_text("Agent: Calm down.", encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", str(good), "--rules", str(packs)],
-        capture_output=True,
-        timeout=120,
-    )
-    err = run.stderr.decode()
+    run = run_cli([str(good), "--rules", str(packs)])
+    err = run.stderr
     assert run.returncode == 2 and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: ") and says in err
 
@@ -231,22 +213,9 @@ def test_a_catastrophic_pattern_through_the_cli(tmp_path: Path) -> None:
             "turns": [{"speaker": "agent", "text": _catastrophic_text(100_000)}],
         }
         (inputs / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deescalate_lint.cli",
-            str(inputs),
-            "--rules",
-            str(packs),
-            "--format",
-            "jsonl",
-        ],
-        capture_output=True,
-        timeout=300,
-    )
+    run = run_cli([str(inputs), "--rules", str(packs), "--format", "jsonl"], timeout=300)
     assert run.returncode == 0 and not run.stderr, run.stderr
-    notices = [json.loads(line) for line in run.stdout.decode().splitlines()]
+    notices = [json.loads(line) for line in run.stdout.splitlines()]
     errors = [n for n in notices if n["code"] == NOTICE_RULE_ERROR]
     assert [(n["transcript"], n["rule"]) for n in errors] == [
         ("a", "slow-rule"),

@@ -16,6 +16,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import cli_run
 import pytest
 
 from deescalate_lint.model import Finding, Notice
@@ -63,14 +64,7 @@ def project(tmp_path: Path) -> Path:
 def run_cli(
     args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "deescalate_lint.cli", *args, "--isolated"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    return cli_run.run_cli([*args, "--isolated"], cwd, env=env)
 
 
 def test_json_and_jsonl_keep_the_model_shape(project: Path) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 from deescalate_lint import InputError, Linter, Role, Transcript
 from deescalate_lint.readers import Source, read_source
@@ -49,11 +48,8 @@ def test_overlapping_cue_gives_interruption_finding_through_the_cli() -> None:
     The same call with the agent waiting for the customer to finish is clean,
     so the finding comes from the cue times, not from the words.
     """
-    completed = subprocess.run(
+    completed = run_cli(
         [
-            sys.executable,
-            "-m",
-            "deescalate_lint.cli",
             "--language",
             "en",
             "--format",
@@ -61,11 +57,7 @@ def test_overlapping_cue_gives_interruption_finding_through_the_cli() -> None:
             str(FIXTURES / "overlap_call.vtt"),
             str(FIXTURES / "waiting_call.vtt"),
         ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
+        REPO,
     )
     assert completed.returncode == 1, completed.stderr
     results = json.loads(completed.stdout)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run_cli
 
 from deescalate_lint import Linter
 from deescalate_lint.textprep import prepare
@@ -24,22 +23,7 @@ def lint_file(
 ) -> tuple[int, list[dict[str, object]], str]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deescalate_lint.cli",
-            name,
-            "--format",
-            "json",
-            "--isolated",
-            *extra,
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_cli([name, "--format", "json", "--isolated", *extra], tmp_path)
     assert "Traceback" not in done.stderr, done.stderr
     results = json.loads(done.stdout) if done.stdout.strip() else []
     return done.returncode, [r for r in results if r["kind"] == "finding"], done.stderr
