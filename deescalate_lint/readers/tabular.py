@@ -48,6 +48,7 @@ from ..errors import ConfigError, InputError
 from ..model import Role, Transcript, Turn
 from ..roles import SKIP, RoleTable
 from . import ReadItem, register
+from .common import seconds
 from .source import Source
 from .text import parse_timestamp
 
@@ -190,9 +191,10 @@ def parse_time(value: Any, unit: str = "s") -> float | None:
             number = float(text)
     if unit == "ms":
         number /= 1000.0
-    if math.isinf(number) or math.isnan(number) or number < 0:
+    usable = seconds(number)
+    if usable is None:
         raise ValueError(value)
-    return number
+    return usable
 
 
 def _missing(value: Any) -> bool:
