@@ -6,12 +6,21 @@ Signals, each from the rule's language pack or the timestamps:
   customer turn ends. Overlap alone is not enough: speech-recognition segment
   ends carry trailing silence, and agents rightly start a backchannel ("mhm"),
   a closing ("thank you for calling") or an answer as a question ends. On
-  real calls (the 17 Harper Valley calls) that is every overlap seen. So the
+  the 17 real Harper Valley calls (times corrected 2026-12-03) the four
+  overlaps, 0.40-0.87 s, are two "mhm" and two closings. So the
   timing signal also needs the customer to have been cut short: the
   overlapped stretch, at the customer's own speaking rate, must cover at least
   ``min-words-spoken-over`` words, and either the overlap is long
   (``long-overlap``, the customer kept talking) or the customer resumes within
   ``resume-window`` seconds of the agent's turn (they had not finished).
+  A measured overlap is not proof of talking over when the customer's
+  segment spans the agent's turn: speech recognisers cut a channel where its
+  speaker pauses, so one caller segment can hold a question, the pause in
+  which the agent answered, and the caller's reply. So the timing signal is
+  dropped when the customer's words just before the agent came in (placed by
+  the customer's own speaking rate, ``question-reach`` words back) hold a
+  question or request from the pack's ``question`` group: the agent was
+  answering. A talk-over in mid-explanation has no question there.
 * cut-off: the customer turn before ends in a dash or an overlap annotation
   with no sentence-final punctuation (``--`` alone is weak: some transcribers
   end every unfinished thought with it). A trailing "..." is trailing off.
@@ -84,7 +93,7 @@ def check(
         if protest is not None:
             signals.append(("strong", f'protest: the customer replied "{protest}"'))
         if resumes is not None:
-            timing = _timing_signal(options, views, position, customer, resumes)
+            timing = _timing_signal(rule, convo, options, views, position, customer, resumes)
             if timing:
                 signals.append(("strong", timing))
         strong = [d for s, d in signals if s == "strong"]
@@ -209,6 +218,8 @@ def _protest_after(rule: Rule, convo: Conversation, later: TurnView | None) -> s
 
 
 def _timing_signal(
+    rule: Rule,
+    convo: Conversation,
     options: Mapping[str, Any],
     views: list[TurnView],
     position: int,
@@ -231,11 +242,38 @@ def _timing_signal(
     resumed = resumes.any_between(position, said.start, agent.end + float(options["resume-window"]))
     if not (long_overlap or resumed):
         return None
+    came_in_at = (agent.start - said.start) * words / duration
+    if _answers_question(rule, convo, customer, came_in_at, float(options["question-reach"])):
+        return None
     how = "kept talking" if long_overlap else "tried to go on"
     return (
         f"started {overlap:.1f} s before the customer finished (about {spoken_over:.0f} "
         f"words spoken over) and the customer {how}"
     )
+
+
+def _answers_question(
+    rule: Rule, convo: Conversation, customer: TurnView, came_in_at: float, reach: float
+) -> bool:
+    """Whether a question or request begins in the ``reach`` words of the
+    customer's turn before word ``came_in_at`` (where the agent started, at the
+    customer's speaking rate), or one word after it (rates are estimates)."""
+    hits = convo.hits(group(rule, customer, "question"), customer)
+    if not hits:
+        return False
+    low = came_in_at - reach
+    high = came_in_at + 1.0
+    # Words before each hit, counted piece by piece (hits are in text order),
+    # so a long turn with many hits is still read once.
+    before, last = 0.0, 0
+    for hit in hits:
+        before += count_words(customer.text[last : hit.start])
+        last = hit.start
+        if before > high:
+            return False
+        if before >= low:
+            return True
+    return False
 
 
 def count_words(text: str) -> float:
