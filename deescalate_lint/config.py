@@ -239,35 +239,11 @@ def _rule_options(value: Any, rules: Sequence[Rule], where: _Where) -> dict[str,
         if not isinstance(options, dict):
             raise where.error(key, "must be a table of options")
         for option, given in options.items():
-            if option not in rule.options:
-                known = ", ".join(sorted(rule.options)) or "none"
-                raise where.error(
-                    f"{key}.{option}", f"unknown option for {rule.slug} (known: {known})"
-                )
-            problem = option_problem(rule.options[option], given)
+            problem = rule.option_problem(option, given)
             if problem:
                 raise where.error(f"{key}.{option}", problem)
         out.setdefault(rule.slug, {}).update(options)
     return out
-
-
-def option_problem(default: Any, value: Any) -> str | None:
-    """Why ``value`` cannot replace ``default`` (same kind, not negative), or None."""
-    if isinstance(default, bool) or isinstance(value, bool):
-        if not (isinstance(default, bool) and isinstance(value, bool)):
-            return f"must be {type(default).__name__}, got {value!r}"
-        return None
-    if isinstance(default, (int, float)):
-        if not isinstance(value, (int, float)):
-            return f"must be a number, got {value!r}"
-        if isinstance(default, int) and not isinstance(value, int):
-            return f"must be a whole number, got {value!r}"
-        if value < 0:
-            return f"must not be negative, got {value!r}"
-        return None
-    if not isinstance(value, type(default)):
-        return f"must be {type(default).__name__}, got {value!r}"
-    return None
 
 
 def _severity(value: Any, rules: Sequence[Rule], where: _Where) -> dict[str, str]:
@@ -284,8 +260,7 @@ def _severity(value: Any, rules: Sequence[Rule], where: _Where) -> dict[str, str
 
 
 def _language(value: Any, where: _Where) -> str:
-    from .engine import normalise_language
-    from .languages import supported_languages
+    from .languages import normalise_language, supported_languages
 
     if not isinstance(value, str) or normalise_language(value) not in supported_languages():
         known = ", ".join(supported_languages())
@@ -455,6 +430,5 @@ __all__ = [
     "find_config",
     "glob_matches",
     "load_config",
-    "option_problem",
     "parse_settings",
 ]

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .languages import LanguageProfile, profile
-from .model import Citation, Finding, Role, Transcript, Turn
+from .escalation import EscalationDetector, Mood
+from .languages import LanguageProfile, Languages, shipped_languages
+from .model import Finding, Role, Transcript, Turn
 from .nlp import Tokens, tokenise
 from .patterns import Hit, PatternGroup
-from .rulepack import Rule
-from .scope import Scope, judge, may_be_governed
+from .scope import Scope, judge, may_be_governed, within
 from .textprep import PreparedText, prepare
+
+if TYPE_CHECKING:
+    from .rulepack import Rule
 
 #: Turns longer than this many characters are tokenised piecewise (see ``scope``).
 LONG_TURN = 100_000
@@ -31,6 +34,7 @@ class TurnView:
     turn: Turn
     language: str | None
     prepared: PreparedText
+    profile: LanguageProfile | None = None
     _tokens: Tokens | None = field(default=None, repr=False)
 
     @property
@@ -47,7 +51,7 @@ class TurnView:
 
     def tokens(self) -> Tokens:
         if self._tokens is None:
-            self._tokens = tokenise(self.prepared.analysis, self.language or "xx")
+            self._tokens = tokenise(self.prepared.analysis, self.profile)
         return self._tokens
 
 
@@ -56,17 +60,52 @@ class Conversation:
     transcript: Transcript
     language: str | None
     views: list[TurnView]
+    languages: Languages = field(default_factory=shipped_languages)
     _hits: dict[tuple[int, int], list[Hit]] = field(default_factory=dict, repr=False)
+    _moods: list[Mood | None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(
-        cls, transcript: Transcript, language: str | None, turn_languages: Sequence[str | None]
+        cls,
+        transcript: Transcript,
+        language: str | None,
+        turn_languages: Sequence[str | None],
+        languages: Languages | None = None,
     ) -> Conversation:
-        views = [
-            TurnView(i, turn, turn_languages[i], prepare(turn.text))
-            for i, turn in enumerate(transcript.turns)
-        ]
-        return cls(transcript, language, views)
+        languages = languages or shipped_languages()
+        views = []
+        for i, turn in enumerate(transcript.turns):
+            code = turn_languages[i]
+            lang = languages.profiles.get(code) if code else None
+            prepared = (
+                prepare(turn.text, lang.quote_pattern, lang.quote_marks)
+                if lang
+                else prepare(turn.text)
+            )
+            views.append(TurnView(i, turn, code, prepared, lang))
+        return cls(transcript, language, views, languages)
+
+    def customer_views(self) -> list[TurnView]:
+        return [v for v in self.views if v.is_customer]
+
+    def mood_before(self, index: int) -> Mood | None:
+        """The customer's mood as of turn ``index`` (after their last turn before
+        it), or None when the customer has not spoken yet. Computed once for the
+        whole conversation and shared by every rule that asks."""
+        if self._moods is None:
+            customers = self.customer_views()
+            moods = EscalationDetector.default().moods(self, customers)
+            # Per turn index: the mood after the last customer turn at or before it.
+            by_index: list[Mood | None] = []
+            current: Mood | None = None
+            position = 0
+            for view in self.views:
+                if position < len(customers) and customers[position].index == view.index:
+                    current = moods[position]
+                    position += 1
+                by_index.append(current)
+            self._moods = by_index
+        return self._moods[index - 1] if index > 0 else None
 
     def agent_views(self) -> Iterator[TurnView]:
         return (v for v in self.views if v.is_agent)
@@ -95,23 +134,37 @@ class Conversation:
                 self._hits[key] = cached
         return cached
 
-    def scope(self, view: TurnView, start: int, end: int) -> Scope:
-        lang = self.profile_of(view)
+    def scope(
+        self,
+        view: TurnView,
+        start: int,
+        end: int,
+        gaps: Sequence[tuple[int, int]] = (),
+    ) -> Scope:
+        """Whether a negation or hedge governs ``text[start:end]``; ``gaps`` are
+        stretches inside it (between the parts of a co-occurrence match) where
+        a cue counts too."""
+        lang = view.profile
         if lang is None or not may_be_governed(view.text, start, end, lang):
             return Scope()
         if len(view.text) <= LONG_TURN:
-            return judge(view.text, view.tokens(), start, end, lang)
-        # A very long turn is tokenised around the trigger only: spaCy refuses
-        # texts over a million characters, and scope never reaches further than
-        # a few tokens of the trigger's own sentence.
-        w0 = max(0, start - SCOPE_CONTEXT)
-        w1 = min(len(view.text), end + SCOPE_CONTEXT)
-        piece = view.text[w0:w1]
-        return judge(piece, tokenise(piece, view.language or "xx"), start - w0, end - w0, lang)
+            found = judge(view.text, view.tokens(), start, end, lang)
+        else:
+            # A very long turn is tokenised around the trigger only: spaCy refuses
+            # texts over a million characters, and scope never reaches further than
+            # a few tokens of the trigger's own sentence.
+            w0 = max(0, start - SCOPE_CONTEXT)
+            w1 = min(len(view.text), end + SCOPE_CONTEXT)
+            piece = view.text[w0:w1]
+            found = judge(piece, tokenise(piece, lang), start - w0, end - w0, lang)
+        if gaps and not (found.negated and found.hedged):
+            inside = within(view.text, gaps, lang)
+            found = Scope(found.negated or inside.negated, found.hedged or inside.hedged)
+        return found
 
     @staticmethod
     def profile_of(view: TurnView) -> LanguageProfile | None:
-        return profile(view.language) if view.language else None
+        return view.profile
 
     def finding(
         self,
@@ -121,8 +174,6 @@ class Conversation:
         end: int,
         kind: str | None = None,
         detail: str | None = None,
-        severity: Any = None,
-        citations: tuple[Citation, ...] | None = None,
     ) -> Finding:
         message = rule.message_for(kind)
         if detail:
@@ -130,7 +181,7 @@ class Conversation:
         return Finding(
             code=rule.code,
             rule=rule.slug,
-            severity=severity or rule.severity,
+            severity=rule.severity,
             path=self.transcript.path,
             transcript=self.transcript.id,
             turn=view.index,
@@ -140,6 +191,6 @@ class Conversation:
             evidence=view.turn.text[start:end],
             message=message,
             suggestion=rule.suggestion_for(kind),
-            citations=citations or rule.citations,
+            citations=rule.citations,
             language=view.language,
         )

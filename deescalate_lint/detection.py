@@ -2,8 +2,9 @@
 
 Order of evidence (cheapest first):
 
-1. Script: Hangul -> ``ko``; Han without kana -> ``zh``; kana -> ``ja``; other
-   non-Latin scripts -> that script, which no rule supports.
+1. Script: a language whose file declares a script of its own (Korean:
+   Hangul; Chinese: Han without kana); kana -> ``ja``; other non-Latin
+   scripts -> that script, which no rule supports.
 2. Latin script: frequent function words of each supported Latin-script
    language. When they decide clearly (enough hits, far ahead of the runner-up)
    that is the answer: it is exact on conversational text and costs
@@ -30,17 +31,13 @@ from typing import Any
 
 import regex
 
-from .languages import profile, supported_languages
+from .languages import Languages, shipped_languages
 
 _WORD = regex.compile(r"[\p{L}']+")
-_SCRIPTS = {
-    "hangul": regex.compile(r"\p{Hangul}"),
-    "han": regex.compile(r"\p{Han}"),
-    "kana": regex.compile(r"[\p{Hiragana}\p{Katakana}]"),
-    "latin": regex.compile(r"\p{Latin}"),
-    "letter": regex.compile(r"\p{L}"),
-}
 _LATIN_WORD = regex.compile(r"\p{Latin}+")
+#: Kana means Japanese, which no shipped language is: its letters are counted
+#: so that Japanese (with its Han) is not taken for Chinese.
+_KANA = "Hiragana Katakana"
 #: Characters of the conversation that detection reads (enough to decide).
 SAMPLE_CHARS = 2000
 #: A Latin-script guess from function words needs this many hits...
@@ -50,6 +47,8 @@ STOPWORD_MARGIN = 2.0
 SWITCH_MIN_HITS = 3
 #: langdetect must be at least this sure to call a text an unsupported language.
 UNSUPPORTED_CONFIDENCE = 0.90
+#: Kana at this share of the letters makes a text Japanese.
+KANA_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -60,60 +59,95 @@ class Detection:
     seen: str | None = None
 
 
-#: The same single-character classes as runs: summing run lengths counts the
-#: characters with a few list items instead of one per character.
-_SCRIPT_RUNS = {name: regex.compile(f"(?:{p.pattern})+") for name, p in _SCRIPTS.items()}
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 _ASCII_RUNS = regex.compile(r"[\x00-\x7f]+")
 
 
-def script_counts(text: str) -> dict[str, int]:
-    """Letters per script. Why the fast path: most text is ASCII, where every
-    letter is Latin and there is nothing else to count; only the rest (often
-    a few curly quotes or an emoji) goes through the script classes."""
+@lru_cache(maxsize=32)
+def _script_runs(script: str) -> regex.Pattern[str]:
+    """Runs of one script's letters (``"Hiragana Katakana"``: of either)."""
+    classes = "".join(f"\\p{{{name}}}" for name in script.split())
+    return regex.compile(f"[{classes}]+")
+
+
+def script_counts(text: str, scripts: Sequence[str] = ()) -> dict[str, int]:
+    """Letters per script (``Latin``, ``letter`` for all letters, and each of
+    ``scripts``). Why the fast path: most text is ASCII, where every letter is
+    Latin and there is nothing else to count; only the rest (often a few curly
+    quotes or an emoji) goes through the script classes."""
     ascii_part = text.encode("ascii", "ignore")
     letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
-    counts = {"hangul": 0, "han": 0, "kana": 0, "latin": letters, "letter": letters}
+    counts = dict.fromkeys(scripts, 0)
+    counts.update({"Latin": letters, "letter": letters})
     if len(ascii_part) != len(text):
         rest = _ASCII_RUNS.sub("", text)
-        for name, pattern in _SCRIPT_RUNS.items():
+        for name in {*scripts, "Latin", "letter"}:
+            pattern = _script_runs("L" if name == "letter" else name)
             counts[name] += sum(map(len, pattern.findall(rest)))
     return counts
 
 
-def _by_script(text: str) -> Detection | None:
-    counts = script_counts(text)
+def _by_script(text: str, languages: Languages) -> Detection | None:
+    """A language whose own script the letters are in; None: Latin, decide by words."""
+    scripted = _scripted(languages)
+    counts = script_counts(text, (*scripted.scripts, _KANA))
     letters = counts["letter"]
     if letters == 0:
         return Detection(None, "script")
-    if counts["hangul"] >= 0.3 * letters:
-        return Detection("ko", "script")
-    if counts["kana"] >= 0.1 * letters:
+    for code in scripted.by_letters:
+        lang = languages.profile(code)
+        if counts[lang.script] >= lang.script_share * letters:
+            return Detection(code, "script")
+    if counts[_KANA] >= KANA_SHARE * letters:
         return Detection(None, "script", seen="ja")
-    han = counts["han"]
-    # One Han character carries about a word, an English word about five
-    # letters: weigh Han against Latin *words*, or a Chinese chat full of
-    # English product names ("我想cancel我的subscription") falls through.
-    if han and han >= 0.3 * (han + len(_LATIN_WORD.findall(text))):
-        return Detection("zh", "script")
-    if counts["latin"] < 0.5 * letters:
+    latin_words = None
+    for code in scripted.by_words:
+        lang = languages.profile(code)
+        found = counts[lang.script]
+        if latin_words is None:
+            latin_words = len(_LATIN_WORD.findall(text)) if found else 0
+        # One character of such a script carries about a word, an English word
+        # about five letters: weigh it against Latin *words*.
+        if found and found >= lang.script_share * (found + latin_words):
+            return Detection(code, "script")
+    if counts["Latin"] < 0.5 * letters:
         return Detection(None, "script", seen="non-Latin script")
     return None
 
 
-def stopword_scores(text: str) -> Counter[str]:
+@dataclass(frozen=True)
+class _Scripted:
+    """The languages recognised by script, in the order they are tried."""
+
+    #: Measured against all letters (Korean: Hangul).
+    by_letters: tuple[str, ...]
+    #: Measured against Latin words (Chinese: Han).
+    by_words: tuple[str, ...]
+    scripts: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _scripted(languages: Languages) -> _Scripted:
+    codes = [c for c in languages.codes if languages.profile(c).script != "Latin"]
+    by_words = tuple(c for c in codes if languages.profile(c).script_per_latin_word)
+    by_letters = tuple(c for c in codes if c not in by_words)
+    scripts = tuple(sorted({languages.profile(c).script for c in codes}))
+    return _Scripted(by_letters, by_words, scripts)
+
+
+def stopword_scores(text: str, languages: Languages | None = None) -> Counter[str]:
     """Function words of each Latin-script language in ``text`` (every language a key).
 
     Cached for the last few texts: a short conversation's detection sample
     and the text ``turn_languages`` counts are the same string.
     """
-    return Counter(_stopword_scores(text))
+    return Counter(_stopword_scores(text, languages or shipped_languages()))
 
 
 @lru_cache(maxsize=4)
-def _stopword_scores(text: str) -> Counter[str]:
-    index = _stopword_index()
-    scores: Counter[str] = Counter(dict.fromkeys(_latin_languages(), 0))
+def _stopword_scores(text: str, languages: Languages) -> Counter[str]:
+    index = _stopword_index(languages)
+    scores: Counter[str] = Counter(dict.fromkeys(_latin_languages(languages), 0))
     if text.isascii():  # case-folding ASCII is lower-casing, done once for the text
         words = _ASCII_WORD.findall(text.lower())
     else:
@@ -130,23 +164,23 @@ def _stopword_scores(text: str) -> Counter[str]:
 _ASCII_WORD = re.compile(r"[A-Za-z']+")
 
 
-@lru_cache(maxsize=1)
-def _latin_languages() -> tuple[str, ...]:
-    return tuple(c for c in supported_languages() if profile(c).stopwords)
+@lru_cache(maxsize=16)
+def _latin_languages(languages: Languages) -> tuple[str, ...]:
+    return tuple(c for c in languages.codes if languages.profile(c).stopwords)
 
 
-@lru_cache(maxsize=1)
-def _stopword_index() -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=16)
+def _stopword_index(languages: Languages) -> dict[str, tuple[str, ...]]:
     """Word -> the languages listing it: one look-up per word, not one per language."""
     index: dict[str, list[str]] = {}
-    for code in _latin_languages():
-        for word in profile(code).stopwords:
+    for code in _latin_languages(languages):
+        for word in languages.profile(code).stopwords:
             index.setdefault(word, []).append(code)
     return {word: tuple(codes) for word, codes in index.items()}
 
 
-def _by_stopwords(text: str) -> Detection | None:
-    ranked = stopword_scores(text).most_common()
+def _by_stopwords(text: str, languages: Languages) -> Detection | None:
+    ranked = stopword_scores(text, languages).most_common()
     if not ranked:
         return None
     best, hits = ranked[0]
@@ -157,24 +191,29 @@ def _by_stopwords(text: str) -> Detection | None:
     return None
 
 
-def detect(text: str) -> Detection:
-    """The language of a whole conversation's text."""
+def detect(text: str, languages: Languages | None = None) -> Detection:
+    """The language of a whole conversation's text, among ``languages`` (default: shipped)."""
+    languages = languages or shipped_languages()
     sample = text[:SAMPLE_CHARS]
-    return _by_script(sample) or _by_stopwords(sample) or _by_langdetect(sample)
+    return (
+        _by_script(sample, languages)
+        or _by_stopwords(sample, languages)
+        or _by_langdetect(sample, languages)
+    )
 
 
-def _by_langdetect(text: str) -> Detection:
+def _by_langdetect(text: str, languages: Languages) -> Detection:
     if not _WORD.search(text):
         return Detection(None, "langdetect")
     try:
-        everything = _detector(restricted=False, text=text)
+        everything = _detector(None, text)
         if everything:
             top_code, top_prob = everything[0]
-            if top_code in supported_languages():
+            if top_code in languages:
                 return Detection(top_code, "langdetect")
             if top_prob >= UNSUPPORTED_CONFIDENCE and len(_WORD.findall(text)) >= 4:
                 return Detection(None, "langdetect", seen=top_code)
-        restricted = _detector(restricted=True, text=text)
+        restricted = _detector(languages.codes, text)
     except Exception:  # langdetect raises on text with no features
         return Detection(None, "langdetect")
     if restricted:
@@ -182,8 +221,8 @@ def _by_langdetect(text: str) -> Detection:
     return Detection(None, "langdetect")
 
 
-def _detector(restricted: bool, text: str) -> list[tuple[str, float]]:
-    factory = _factory(restricted)
+def _detector(codes: tuple[str, ...] | None, text: str) -> list[tuple[str, float]]:
+    factory = _factory(codes)
     detector = factory.create()
     detector.append(text)
     ranked = []
@@ -193,24 +232,27 @@ def _detector(restricted: bool, text: str) -> list[tuple[str, float]]:
     return ranked
 
 
-@lru_cache(maxsize=2)
-def _factory(restricted: bool) -> Any:
-    """A seeded langdetect factory; the restricted one knows only supported languages."""
+@lru_cache(maxsize=4)
+def _factory(codes: tuple[str, ...] | None) -> Any:
+    """A seeded langdetect factory: of every language langdetect knows (None),
+    or only of ``codes`` (those langdetect has a profile for)."""
     from pathlib import Path
 
     from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
     factory = DetectorFactory()
     factory.seed = 0
-    if not restricted:
+    if codes is None:
         factory.load_profile(PROFILES_DIRECTORY)
         return factory
-    wanted = {("zh-cn" if c == "zh" else c) for c in supported_languages()}
+    wanted = {("zh-cn" if c == "zh" else c) for c in codes}
     profiles = []
     for name in sorted(wanted):
         path = Path(PROFILES_DIRECTORY) / name
         if path.is_file():
             profiles.append(path.read_text(encoding="utf-8"))  # it parses them itself
+    if not profiles:
+        raise ValueError("langdetect knows none of these languages")
     factory.load_json_profile(profiles)
     return factory
 
@@ -219,24 +261,27 @@ def _factory(restricted: bool) -> Any:
 MIN_TURN_CHARS = 8
 
 
-def turn_languages(texts: Sequence[str], conversation_language: str) -> list[str]:
+def turn_languages(
+    texts: Sequence[str], conversation_language: str, languages: Languages | None = None
+) -> list[str]:
     """``turn_language`` for every turn of a conversation, the same answers, cheaper.
 
     A turn switches on function words only with at least two (a Chinese or
     Korean chat) or ``SWITCH_MIN_HITS`` of another language, and on script
-    only to Korean or Chinese, whose letters it must hold. When all the
-    turns together have fewer than two function words of every other language
-    and no Hangul or Han of another language, no turn can switch, and no
-    turn is examined. Why: examining every turn was a tenth of the linting
-    time on the real corpora.
+    only to a language with a script of its own, whose letters it must hold.
+    When all the turns together have fewer than two function words of every
+    other language and no letters of another language's own script, no turn
+    can switch, and no turn is examined. Why: examining every turn was a tenth
+    of the linting time on the real corpora.
     """
+    languages = languages or shipped_languages()
     samples = [text[:SAMPLE_CHARS] for text in texts]
     if sum(len(sample) + 1 for sample in samples) <= SAMPLE_CHARS + 1:
         # A short conversation: its samples joined are the very string detection
         # read (``Linter._language``), whose counts are cached.
-        by_words, by_script = _may_switch(["\n".join(samples)], conversation_language)
+        by_words, by_script = _may_switch(["\n".join(samples)], conversation_language, languages)
     else:  # a long one is read turn by turn, so memory does not grow with it
-        by_words, by_script = _may_switch(samples, conversation_language)
+        by_words, by_script = _may_switch(samples, conversation_language, languages)
     if not (by_words or by_script):
         return [conversation_language] * len(samples)
     out = []
@@ -244,43 +289,54 @@ def turn_languages(texts: Sequence[str], conversation_language: str) -> list[str
         if len(sample) < MIN_TURN_CHARS or (not by_words and sample.isascii()):
             out.append(conversation_language)
         else:
-            out.append(turn_language(sample, conversation_language, by_words))
+            out.append(turn_language(sample, conversation_language, by_words, languages))
     return out
 
 
-def _may_switch(pieces: Sequence[str], conversation_language: str) -> tuple[bool, bool]:
+def _may_switch(
+    pieces: Sequence[str], conversation_language: str, languages: Languages
+) -> tuple[bool, bool]:
     """Whether any turn could switch on function words, and on script.
 
     On words: two or more of another language in all the pieces together.
-    On script: Hangul in a non-Korean, or Han in a non-Chinese conversation.
+    On script: letters of another language's own script (Hangul in a
+    non-Korean conversation, Han in a non-Chinese one).
     """
     others: dict[str, int] = {}
     by_words = by_script = False
+    scripted = [
+        (code, _script_runs(languages.profile(code).script))
+        for code in (*_scripted(languages).by_letters, *_scripted(languages).by_words)
+        if code != conversation_language
+    ]
     for piece in pieces:
         if not by_words:
-            for code, count in _stopword_scores(piece).items():  # read only: no copy
+            for code, count in _stopword_scores(piece, languages).items():  # read only
                 if count and code != conversation_language:
                     others[code] = others.get(code, 0) + count
                     by_words = by_words or others[code] >= 2
         if not by_script and not piece.isascii():
-            by_script = any(
-                code != conversation_language and _SCRIPTS[script].search(piece)
-                for code, script in (("ko", "hangul"), ("zh", "han"))
-            )
+            by_script = any(pattern.search(piece) for _code, pattern in scripted)
         if by_words and by_script:
             break
     return by_words, by_script
 
 
-def turn_language(text: str, conversation_language: str, by_words: bool = True) -> str:
+def turn_language(
+    text: str,
+    conversation_language: str,
+    by_words: bool = True,
+    languages: Languages | None = None,
+) -> str:
     """The language to judge one turn in: the conversation's unless strongly otherwise.
 
     ``by_words`` False skips the function-word test (``turn_languages`` knows
     it cannot switch the turn).
     """
+    languages = languages or shipped_languages()
     # As for a whole conversation: a sample is enough to decide, and a 20 MB turn stays cheap.
     text = text[:SAMPLE_CHARS]
-    scripted = _by_script(text)
+    scripted = _by_script(text, languages)
     if (
         scripted is not None
         and scripted.language
@@ -290,16 +346,21 @@ def turn_language(text: str, conversation_language: str, by_words: bool = True) 
         return scripted.language
     if not by_words:
         return conversation_language
-    if scripted is None and conversation_language in _latin_languages():
-        scores = stopword_scores(text)
+    home_script = (
+        languages.profile(conversation_language).script
+        if conversation_language in languages
+        else "Latin"
+    )
+    if scripted is None and conversation_language in _latin_languages(languages):
+        scores = stopword_scores(text, languages)
         best, hits = scores.most_common(1)[0] if scores else (conversation_language, 0)
         # A margin, not "none of the conversation's words": Finnish "on" is also English.
         home = scores[conversation_language]
         if best != conversation_language and hits >= SWITCH_MIN_HITS and hits >= 2 * max(home, 1):
             return best
-    elif scripted is None and conversation_language in ("zh", "ko"):
+    elif scripted is None and home_script != "Latin":
         # Latin text inside a Chinese or Korean chat: switch only on clear evidence.
-        found = _by_stopwords(text)
+        found = _by_stopwords(text, languages)
         if found is not None and found.language:
             return found.language
     return conversation_language

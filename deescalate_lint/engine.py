@@ -17,15 +17,14 @@ from typing import Any
 from . import detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
-from .languages import supported_languages
-from .logic import logic_for
+from .languages import Languages, load_languages, normalise_language
 from .model import Finding, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
 from .readers import Source, check_reader_options, iter_sources, read_source
 from .readers.canonical import transcript_from_any
 from .readers.text import parse_text
-from .roles import RoleTable, default_role_table
-from .rulepack import Rule, load_rules
+from .roles import RoleTable, role_table
+from .rulepack import Rule, language_roots, load_rules
 
 #: Notice codes raised by the engine itself rather than by a rule.
 NOTICE_LANGUAGE = "DL001"
@@ -61,7 +60,13 @@ class Linter:
         input_format: str | None = None,
         reader_options: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
-        all_rules = load_rules(Path(d) for d in rule_dirs)
+        dirs = [Path(d) for d in rule_dirs]
+        for directory in dirs:
+            if not directory.is_dir():
+                raise ConfigError(f"rule pack folder {str(directory)!r} does not exist")
+        all_rules = load_rules(dirs)
+        #: The languages this linter knows: shipped ones and its rule folders' own.
+        self.languages: Languages = load_languages(language_roots(dirs))
         _check_selectors(all_rules, [*(select or ()), *ignore])
         #: Every loaded rule, selected or not (suppressions naming others are unknown).
         self.all_rules = all_rules
@@ -82,7 +87,7 @@ class Linter:
         self.severity = _severities(all_rules, severity or {})
         self.language = normalise_language(language) if language else None
         try:
-            self.roles: RoleTable = default_role_table().with_overrides(roles or {})
+            self.roles: RoleTable = role_table(self.languages).with_overrides(roles or {})
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         self.input_format = input_format
@@ -162,8 +167,10 @@ class Linter:
             notices.append(notice)
         if code is None:
             return list(notices)
-        turn_languages = detection.turn_languages([t.text for t in transcript.turns], code)
-        convo = Conversation.build(transcript, code, turn_languages)
+        turn_languages = detection.turn_languages(
+            [t.text for t in transcript.turns], code, self.languages
+        )
+        convo = Conversation.build(transcript, code, turn_languages, self.languages)
         results: list[Result] = []
         checked: list[str] = []
         for rule in self.rules:
@@ -185,7 +192,7 @@ class Linter:
                 notices.append(_engine_notice(transcript, NOTICE_RULE_ERROR, rule.slug, message))
                 continue
             try:
-                produced = list(logic_for(rule.logic)(rule, convo, self.options[rule.slug]))
+                produced = list(rule.logic_type.check(rule, convo, self.options[rule.slug]))
             except PatternTimeout as exc:
                 # Partial results are dropped: the rule did not finish this transcript.
                 self.disabled[rule.slug] = str(exc)
@@ -220,17 +227,17 @@ class Linter:
         chosen = given or self.language or transcript.language
         if chosen:
             code = normalise_language(chosen)
-            if code in supported_languages():
+            if code in self.languages:
                 return code, None
             return None, _engine_notice(
                 transcript,
                 NOTICE_LANGUAGE,
                 "language",
                 f"language {chosen!r} is not supported "
-                f"(supported: {', '.join(supported_languages())}); "
+                f"(supported: {', '.join(self.languages.codes)}); "
                 "nothing was checked",
             )
-        found = detection.detect(_text_sample(transcript, detection.SAMPLE_CHARS))
+        found = detection.detect(_text_sample(transcript, detection.SAMPLE_CHARS), self.languages)
         if found.language:
             return found.language, None
         what = (
@@ -253,11 +260,6 @@ class Linter:
         from dataclasses import replace
 
         return replace(finding, severity=wanted)
-
-
-def normalise_language(code: str) -> str:
-    """``en-US`` -> ``en``, ``zh-Hans-CN`` -> ``zh``, ``ko_KR`` -> ``ko``."""
-    return code.replace("_", "-").split("-")[0].strip().lower()
 
 
 def _text_sample(transcript: Transcript, size: int) -> str:
@@ -294,19 +296,9 @@ def _check_selectors(rules: Sequence[Rule], selectors: Sequence[str]) -> None:
 def _merge_options(rule: Rule, given: Mapping[str, Any]) -> dict[str, Any]:
     merged = dict(rule.options)
     for key, value in given.items():
-        if key not in rule.options:
-            known = ", ".join(sorted(rule.options)) or "none"
-            raise ConfigError(f"unknown option {key!r} for rule {rule.slug} (known: {known})")
-        default = rule.options[key]
-        if isinstance(default, bool) != isinstance(value, bool) or not isinstance(
-            value, (int, float) if isinstance(default, (int, float)) else type(default)
-        ):
-            raise ConfigError(
-                f"option {key!r} of rule {rule.slug} must be "
-                f"{type(default).__name__}, got {value!r}"
-            )
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-            raise ConfigError(f"option {key!r} of rule {rule.slug} must not be negative")
+        problem = rule.option_problem(key, value)
+        if problem:
+            raise ConfigError(f"option {key!r} of rule {rule.slug}: {problem}")
         merged[key] = value
     return merged
 

@@ -1,27 +1,45 @@
-"""The customer-escalation detector: how upset is the customer in a turn?
+"""The customer-escalation detector: is the customer upset, and since when?
 
-Its own module because several rules need the same judgement (moving an
-upset customer to email today; more rules later). Signals and their weights
-are data (``rules/detectors/escalation/``); negated mentions ("I don't want
-to cancel") do not count.
+Its own module because several rules need the same judgement: moving an
+upset customer to email, escaping, joking, missing empathy, no recap. What
+counts is data: ``rules/detectors/escalation/detector.toml`` names the
+signals and their weights, and each signal is a concept of the same name in
+``rules/concepts/<code>.toml``. Two signals are measured rather than
+listed: ``shouting`` (mostly capital letters) and ``exclaiming`` ("!!", "?!").
+Negated mentions ("I don't want to cancel") do not count.
+
+Two judgements (docs/escalation.md explains both with examples):
+
+* ``assess``: one customer turn's signals and score; at the threshold the
+  turn is upset on its own.
+* ``mood``: the customer's state at any point of the conversation. Being
+  upset lasts: a customer who was furious two turns ago is still upset until
+  a turn of theirs clearly calms down (a ``calm_again`` signal and no new
+  upset signal) or several of their turns in a row (``quiet_turns``) carry
+  no upset signal at all. Frustration can also build up: word-level signals in recent
+  turns (``build_up_turns``) that reach the threshold together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
-from .context import Conversation, TurnView
 from .errors import RulePackError
-from .languages import profile
-from .patterns import PatternGroup
 from .resources import read_toml, shipped_rules_dir
 
+if TYPE_CHECKING:
+    from .context import Conversation, TurnView
+    from .languages import LanguageProfile
+
 _CASED_WORD = regex.compile(r"\b[\p{L}']+\b")
+#: Signals measured in code, not listed as concepts.
+MEASURED = ("shouting", "exclaiming")
 
 
 @dataclass(frozen=True)
@@ -30,10 +48,14 @@ class Signal:
     start: int
     end: int
     text: str
+    #: None: the signal's weight from detector.toml.
+    weight: int | None = None
 
 
 @dataclass(frozen=True)
 class Escalation:
+    """One turn's signals and their score."""
+
     score: int
     signals: tuple[Signal, ...]
     threshold: int
@@ -47,6 +69,20 @@ class Escalation:
         return shown or "none"
 
 
+@dataclass(frozen=True)
+class Mood:
+    """The customer's state as of one point of the conversation."""
+
+    upset: bool
+    #: The customer turn that made them upset (or the last of a build-up).
+    since: int | None = None
+    #: Why, in words, for a finding's message.
+    reason: str = ""
+
+
+CALM = Mood(False)
+
+
 def detector_dir() -> Path:
     return shipped_rules_dir() / "detectors" / "escalation"
 
@@ -54,53 +90,156 @@ def detector_dir() -> Path:
 @dataclass(frozen=True)
 class EscalationDetector:
     threshold: int
-    weights: dict[str, int]
-    shouting: dict[str, Any]
+    #: Signal (a concept name, or one of ``MEASURED``) -> weight.
+    weights: Mapping[str, int]
+    shouting: Mapping[str, Any]
     exclaiming: regex.Pattern[str]
     acronyms: frozenset[str]
+    #: The concept that ends being upset ("thanks, that's sorted").
+    calm_concept: str
+    #: Recent customer turns whose word-level signals add up.
+    build_up_turns: int
+    #: Customer turns in a row without an upset signal after which upset ends.
+    quiet_turns: int
+    #: Languages the detector deliberately does not cover, with the reason.
+    skip_languages: Mapping[str, str]
 
     @staticmethod
     @lru_cache(maxsize=1)
     def default() -> EscalationDetector:
-        data = read_toml(detector_dir() / "detector.toml")
+        path = detector_dir() / "detector.toml"
+        data = read_toml(path)
         shouting = dict(data.get("shouting", {}))
+        weights = {k: int(v) for k, v in data.get("weights", {}).items()}
+        if not weights:
+            raise RulePackError(str(path), "[weights] must name at least one signal")
         return EscalationDetector(
             threshold=int(data.get("threshold", 2)),
-            weights={k: int(v) for k, v in data.get("weights", {}).items()},
+            weights=weights,
             shouting=shouting,
             exclaiming=regex.compile(data.get("exclaiming", {}).get("pattern", "!{2,}")),
             acronyms=frozenset(a.casefold() for a in shouting.get("acronyms", [])),
+            calm_concept=str(data.get("persistence", {}).get("calm_concept", "calm_again")),
+            build_up_turns=int(data.get("persistence", {}).get("build_up_turns", 3)),
+            quiet_turns=int(data.get("persistence", {}).get("quiet_turns", 3)),
+            skip_languages=dict(data.get("skip_languages", {})),
         )
 
+    @property
+    def listed_signals(self) -> tuple[str, ...]:
+        """The signals that are concepts (every covered language must list them)."""
+        return tuple(k for k in self.weights if k not in MEASURED)
+
+    def weight_of(self, signal: Signal) -> int:
+        return signal.weight if signal.weight is not None else self.weights.get(signal.kind, 1)
+
+    def covers(self, convo: Conversation, view: TurnView) -> bool:
+        """Whether the turn's language has every concept the detector reads."""
+        lang = convo.profile_of(view)
+        return lang is not None and not self.missing_concepts(lang)
+
+    def missing_concepts(self, lang: LanguageProfile) -> list[str]:
+        needed = [*self.listed_signals, self.calm_concept]
+        return [name for name in needed if name not in lang.concepts]
+
+    # -- one turn ------------------------------------------------------------
+
     def assess(self, convo: Conversation, view: TurnView) -> Escalation:
+        """The signals of one turn and their score (negated mentions dropped)."""
         signals: list[Signal] = []
         text = view.text
-        groups = language_groups(view.language) if view.language else {}
+        lang = convo.profile_of(view)
         # Judging scope costs tokens; once a turn has enough signals to be
         # escalated and to explain why, the rest would change nothing.
         enough = self.threshold + max(self.weights.values(), default=2)
         score = 0
-        for kind, group in groups.items():
-            for hit in convo.hits(group, view):
-                if score >= enough:
-                    break
-                if convo.scope(view, hit.start, hit.end).negated:
-                    continue
-                signals.append(
-                    Signal(kind, hit.start, hit.end, view.turn.text[hit.start : hit.end])
-                )
-                score += self.weights.get(kind, 1)
-        shout = self._shouting(text)
-        if shout is not None:
-            signals.append(
-                Signal("shouting", shout[0], shout[1], view.turn.text[shout[0] : shout[1]])
-            )
-        exclaim = self.exclaiming.search(text)
-        if exclaim:
-            signals.append(Signal("exclaiming", exclaim.start(), exclaim.end(), exclaim.group()))
-        signals.sort(key=lambda s: (-self.weights.get(s.kind, 1), s.start))
-        score = sum(self.weights.get(s.kind, 1) for s in signals)
+        if lang is not None and not self.missing_concepts(lang):
+            for kind in self.listed_signals:
+                for hit in convo.hits(lang.concept(kind), view):
+                    if score >= enough:
+                        break
+                    if convo.scope(view, hit.start, hit.end).negated:
+                        continue
+                    weight = int(hit.pattern.attrs.get("weight", self.weights[kind]))
+                    signals.append(
+                        Signal(
+                            kind, hit.start, hit.end, view.turn.text[hit.start : hit.end], weight
+                        )
+                    )
+                    score += weight
+        signals += [
+            Signal(s.kind, s.start, s.end, view.turn.text[s.start : s.end])
+            for s in self.measured(text, [k for k in MEASURED if k in self.weights])
+        ]
+        signals.sort(key=lambda s: (-self.weight_of(s), s.start))
+        score = sum(self.weight_of(s) for s in signals)
         return Escalation(score, tuple(signals), self.threshold)
+
+    def measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:
+        """The measured signals of ``kinds`` in any text (an agent's shouting, too)."""
+        found = []
+        if "shouting" in kinds:
+            shout = self._shouting(text)
+            if shout is not None:
+                found.append(Signal("shouting", shout[0], shout[1], text[shout[0] : shout[1]]))
+        if "exclaiming" in kinds:
+            exclaim = self.exclaiming.search(text)
+            if exclaim:
+                found.append(Signal("exclaiming", exclaim.start(), exclaim.end(), exclaim.group()))
+        return found
+
+    def calms_down(self, convo: Conversation, view: TurnView) -> bool:
+        """Whether a customer turn clearly calms down ("thanks, that's sorted")."""
+        lang = convo.profile_of(view)
+        if lang is None or self.calm_concept not in lang.concepts:
+            return False
+        return any(
+            not convo.scope(view, hit.start, hit.end).negated
+            for hit in convo.hits(lang.concept(self.calm_concept), view)
+        )
+
+    # -- the conversation ----------------------------------------------------
+
+    def moods(self, convo: Conversation, customers: Sequence[TurnView]) -> list[Mood]:
+        """The customer's mood after each of ``customers`` (their turns, in order).
+
+        Upset from a turn at the threshold, or from word-level signals that
+        add up over the last ``build_up_turns`` turns; upset lasts until a turn
+        calms down without a new upset signal.
+        """
+        out: list[Mood] = []
+        mood = CALM
+        recent: list[tuple[TurnView, Escalation]] = []
+        quiet = 0
+        for view in customers:
+            state = self.assess(convo, view)
+            recent = [*recent, (view, state)][-self.build_up_turns :]
+            quiet = 0 if state.signals else quiet + 1
+            if state.escalated:
+                mood = Mood(True, view.index, f"turn {view.index + 1}: {state.describe()}")
+            elif (
+                mood.upset
+                and not state.signals
+                and (quiet >= self.quiet_turns or self.calms_down(convo, view))
+            ):
+                mood = CALM
+                recent = []
+            elif not mood.upset:
+                built = self._built_up(recent)
+                if built is not None:
+                    mood = built
+            out.append(mood)
+        return out
+
+    def _built_up(self, recent: list[tuple[TurnView, Escalation]]) -> Mood | None:
+        # Only turns with a word-level signal build up: "??" after a remark
+        # about the weather is not sustained frustration.
+        worded = [(v, s) for v, s in recent if any(sig.kind not in MEASURED for sig in s.signals)]
+        if len(worded) >= 2 and sum(s.score for _, s in worded) >= self.threshold:
+            turns = ", ".join(str(v.index + 1) for v, _ in worded)
+            shown = "; ".join(s.describe() for _, s in worded)
+            return Mood(True, worded[-1][0].index, f"turns {turns} together: {shown}")
+        return None
 
     def _shouting(self, text: str) -> tuple[int, int] | None:
         min_letters = int(self.shouting.get("min_letters", 3))
@@ -119,22 +258,6 @@ class EscalationDetector:
         ) * len(words):
             return loud[0].start(), loud[-1].end()
         return None
-
-
-@lru_cache(maxsize=16)
-def language_groups(language: str) -> dict[str, PatternGroup]:
-    path = detector_dir() / f"{language}.toml"
-    if not path.is_file():
-        return {}
-    data = read_toml(path)
-    patterns = data.get("patterns", {})
-    if not isinstance(patterns, dict):
-        raise RulePackError(str(path), "[patterns] must be a table")
-    lang = profile(language)
-    return {
-        name: lang.compile(f"{path} patterns.{name}", name, items)
-        for name, items in patterns.items()
-    }
 
 
 def detector_examples(language: str) -> dict[str, list[str]]:

@@ -1,16 +1,28 @@
-"""Per-language conventions and scope cues, read from ``rules/languages/<code>.toml``.
+"""Languages as declared units: ``rules/languages/<code>.toml`` says everything.
 
-A language profile says how patterns match in that language (word boundaries,
-case) and lists the cues that govern a trigger nearby: negators, hedges and
-the words that end their reach (NegEx-style terminators such as "but").
+A language file holds its name, script, how patterns match (word edges,
+case), the tokeniser and sentence settings, quotation marks, speaker labels,
+function words for detection, the negation and hedge cues of scope, and how
+"near" is measured for co-occurrence patterns. Its named concept lists (words
+for a written channel, an apology, anger...) sit beside it in
+``rules/concepts/<code>.toml`` (or ``<code>/*.toml``), shared by every rule
+and the escalation detector. Nothing about a particular language is written in Python: a new
+language is a data change (see docs/rule-packs.md), and a rule-pack folder
+given with ``--rules`` may add languages and concepts of its own.
+
+``supported_languages()`` is the one list of the shipped languages; the CLI,
+the docs, the benchmark, the evaluation and the tests all derive from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+
+import regex
 
 from .errors import RulePackError
 from .patterns import PatternGroup, specs_from_data
@@ -24,12 +36,47 @@ _CUE_GROUPS = (
     "hedge_after",
     "terminators",
 )
+_LANGUAGE_KEYS = {
+    "name",
+    "script",
+    "word_boundaries",
+    "ignore_case",
+    "scope",
+    "sentences",
+    "tokeniser",
+    "quotes",
+    "roles",
+    "detection",
+    "near",
+}
+_ROLE_NAMES = ("agent", "customer", "skip")
 
 
 @dataclass(frozen=True)
+class QuotePair:
+    """An opening mark of quoted speech (someone else's words) and the marks
+    that may close it.
+
+    ``inner`` (a pattern) must occur inside for the span to count, and
+    ``after_letter = false`` refuses an opening mark glued to a letter: both
+    are for marks that double as apostrophes (Korean quotes others in '...').
+    """
+
+    open: str
+    close: str
+    inner: str | None = None
+    after_letter: bool = True
+
+
+@dataclass(frozen=True, eq=False)
 class LanguageProfile:
+    """Everything the engine knows about one language, read from its files."""
+
     code: str
     name: str
+    path: Path
+    #: The Unicode script its letters are written in (detection).
+    script: str
     word_boundaries: bool
     ignore_case: bool
     #: How many tokens before/after a trigger a negation or hedge cue reaches.
@@ -37,36 +84,142 @@ class LanguageProfile:
     cues: dict[str, PatternGroup]
     #: Frequent function words, for telling Latin-script languages apart quickly.
     stopwords: frozenset[str]
-    #: The whole profile file, for settings read where they are used
-    #: (``sentences.break_after`` in nlp.py).
-    data: dict[str, Any]
+    #: Speaker label (case-folded) -> agent / customer / skip.
+    roles: Mapping[str, str]
+    quotes: tuple[QuotePair, ...]
+    #: spaCy's blank pipeline for tokens: its language code, and whether to use
+    #: the rule-based tokeniser instead of that language's default.
+    spacy: str
+    rule_based_tokeniser: bool
+    #: A pattern after which a sentence ends although no punctuation says so.
+    sentence_break: str | None
+    #: Co-occurrence ("near") patterns: one token, and what ends a clause.
+    near_token: str
+    near_clause_end: str
+    #: Detection by script: the share of letters (or, for ``per_latin =
+    #: "word"``, of letters against Latin words) its script must reach.
+    script_share: float
+    script_per_latin_word: bool
+    #: Named concept lists (``rules/concepts/<code>.toml``), raw pattern data.
+    concepts: Mapping[str, Any] = field(default_factory=dict)
 
     def group(self, name: str) -> PatternGroup:
         return self.cues[name]
 
     def compile(self, where: str, group: str, items: Any) -> PatternGroup:
-        """Compile a rule pack's pattern list with this language's conventions."""
-        return PatternGroup.build(
-            where, specs_from_data(where, group, items), self.word_boundaries, self.ignore_case
-        )
+        """Compile a pattern list with this language's conventions and concepts."""
+        from .concepts import expand_specs
+
+        specs = expand_specs(where, specs_from_data(where, group, items), self)
+        return PatternGroup.build(where, specs, self.word_boundaries, self.ignore_case)
+
+    def concept(self, name: str) -> PatternGroup:
+        """One concept list compiled on its own (the detector's signals)."""
+        return self._concept_groups[name]
+
+    def concept_groups(self) -> dict[str, PatternGroup]:
+        """Every concept list of the language, compiled (tests, benchmarks)."""
+        return {name: self.concept(name) for name in sorted(self.concepts)}
+
+    @cached_property
+    def _concept_groups(self) -> _ConceptGroups:
+        return _ConceptGroups(self)
+
+    @cached_property
+    def quote_pattern(self) -> regex.Pattern[str] | None:
+        """One pattern for every quotation this language marks (or None)."""
+        return quote_pattern(self.quotes)
+
+    @cached_property
+    def quote_marks(self) -> frozenset[str]:
+        """Opening marks: a text with none of them has no quotation."""
+        return frozenset(pair.open for pair in self.quotes)
+
+    @cached_property
+    def sentence_break_pattern(self) -> regex.Pattern[str] | None:
+        return regex.compile(self.sentence_break) if self.sentence_break else None
 
 
-def languages_dir() -> Path:
-    return shipped_rules_dir() / "languages"
+class _ConceptGroups(dict[str, PatternGroup]):
+    """Concept lists compiled on first use, one group each."""
+
+    def __init__(self, lang: LanguageProfile) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __missing__(self, name: str) -> PatternGroup:
+        if name not in self.lang.concepts:
+            raise RulePackError(
+                str(self.lang.path), f"no concept {name!r} for language {self.lang.code!r}"
+            )
+        # The list's own items, so per-pattern attributes (a weight) survive.
+        where = f"concepts/{self.lang.code}.toml {name}"
+        group = self.lang.compile(where, name, self.lang.concepts[name])
+        self[name] = group
+        return group
 
 
-@lru_cache(maxsize=1)
-def supported_languages() -> tuple[str, ...]:
-    return tuple(sorted(p.stem for p in languages_dir().glob("*.toml")))
+def quote_pattern(pairs: Sequence[QuotePair]) -> regex.Pattern[str] | None:
+    """Quotations: each pair on one line, at most 400 characters inside
+    (longer is more likely a stray mark than a quote)."""
+    parts = []
+    for pair in pairs:
+        # ``close`` lists every mark that may end the quote (“ closes with ” or “).
+        o, c = regex.escape(pair.open), "".join(regex.escape(ch) for ch in pair.close)
+        body = f"[^{o}{c}\\n]{{1,400}}"
+        guard = "" if pair.after_letter else r"(?<![\p{L}\p{N}])"
+        need = f"(?=[^{c}\\n]{{0,400}}{pair.inner})" if pair.inner else ""
+        parts.append(f"{guard}{o}{need}{body}[{c}]")
+    return regex.compile("|".join(parts)) if parts else None
 
 
-@lru_cache(maxsize=16)
-def profile(code: str) -> LanguageProfile:
-    path = languages_dir() / f"{code}.toml"
-    if not path.is_file():
-        raise RulePackError(str(path), f"no language profile for {code!r}")
+def _quote_pairs(where: str, data: Any) -> tuple[QuotePair, ...]:
+    if not isinstance(data, dict):
+        raise RulePackError(where, "[quotes] must be a table with 'pairs'")
+    pairs = []
+    for index, item in enumerate(data.get("pairs", [])):
+        if isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item):
+            pairs.append(QuotePair(item[0], item[1]))
+        elif isinstance(item, dict) and {"open", "close"} <= set(item):
+            pairs.append(
+                QuotePair(
+                    str(item["open"]),
+                    str(item["close"]),
+                    item.get("inner"),
+                    bool(item.get("after_letter", True)),
+                )
+            )
+        else:
+            raise RulePackError(
+                where, f"quotes.pairs[{index}] must be [open, close] or a table with open, close"
+            )
+        if len(pairs[-1].open) != 1 or not pairs[-1].close:
+            raise RulePackError(
+                where,
+                f"quotes.pairs[{index}]: the opening mark is one character, "
+                "the closing ones one or more single characters",
+            )
+    return tuple(pairs)
+
+
+def _roles(where: str, data: Any) -> dict[str, str]:
+    if not isinstance(data, dict) or set(data) - set(_ROLE_NAMES):
+        raise RulePackError(where, f"[roles] may list only {', '.join(_ROLE_NAMES)}")
+    out: dict[str, str] = {}
+    for role in _ROLE_NAMES:
+        for label in data.get(role, []):
+            out[" ".join(str(label).split()).casefold()] = role
+    return out
+
+
+def load_profile(path: Path, concepts: Mapping[str, Any]) -> LanguageProfile:
+    """Read one language file (and its concepts); errors name the file."""
     data = read_toml(path)
     where = str(path)
+    unknown = set(data) - _LANGUAGE_KEYS
+    if unknown:
+        raise RulePackError(where, f"unknown key(s): {', '.join(sorted(unknown))}")
+    code = path.stem
     word_boundaries = bool(data.get("word_boundaries", True))
     ignore_case = bool(data.get("ignore_case", True))
     scope = data.get("scope", {})
@@ -82,13 +235,138 @@ def profile(code: str) -> LanguageProfile:
     window = scope.get("window", 6)
     if not isinstance(window, int) or window < 1:
         raise RulePackError(where, "scope.window must be a positive whole number")
+    detection = data.get("detection", {})
+    tokeniser = data.get("tokeniser", {})
+    near = data.get("near", {})
+    default_token = r"\w+" if word_boundaries else r"\w"
     return LanguageProfile(
         code=code,
         name=str(data.get("name", code)),
+        path=path,
+        script=str(data.get("script", "Latin")),
         word_boundaries=word_boundaries,
         ignore_case=ignore_case,
         window=window,
         cues=cues,
-        stopwords=frozenset(w.casefold() for w in data.get("detection", {}).get("stopwords", [])),
-        data=data,
+        stopwords=frozenset(w.casefold() for w in detection.get("stopwords", [])),
+        roles=_roles(where, data.get("roles", {})),
+        quotes=_quote_pairs(where, data.get("quotes", {"pairs": []})),
+        spacy=str(tokeniser.get("spacy", code)),
+        rule_based_tokeniser=bool(tokeniser.get("rule_based", False)),
+        sentence_break=data.get("sentences", {}).get("break_after"),
+        near_token=str(near.get("token", default_token)),
+        near_clause_end=str(near.get("clause_end", r"[.!?;\n。！？；]")),
+        script_share=float(detection.get("script_share", 0.3)),
+        script_per_latin_word=detection.get("per_latin") == "word",
+        concepts=concepts,
     )
+
+
+def _concept_data(paths: Iterable[Path]) -> dict[str, Any]:
+    """Concept lists from several files; a name may be defined only once."""
+    merged: dict[str, Any] = {}
+    origin: dict[str, Path] = {}
+    for path in paths:
+        data = read_toml(path)
+        unknown = set(data) - {"concepts", "notes"}
+        if unknown:
+            raise RulePackError(str(path), f"unknown key(s): {', '.join(sorted(unknown))}")
+        concepts = data.get("concepts", {})
+        if not isinstance(concepts, dict):
+            raise RulePackError(str(path), "[concepts] must be a table of pattern lists")
+        for name, items in concepts.items():
+            if name in merged:
+                raise RulePackError(
+                    str(path), f"concept {name!r} is already defined in {origin[name]}"
+                )
+            merged[name] = items
+            origin[name] = path
+    return merged
+
+
+@dataclass(frozen=True, eq=False)
+class Languages:
+    """The languages one linter knows: the shipped ones plus any its rule folders add."""
+
+    profiles: Mapping[str, LanguageProfile]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(sorted(self.profiles))
+
+    def profile(self, code: str) -> LanguageProfile:
+        try:
+            return self.profiles[code]
+        except KeyError:
+            where = shipped_rules_dir() / "languages" / f"{code}.toml"
+            raise RulePackError(str(where), f"no language profile for {code!r}") from None
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.profiles
+
+    @cached_property
+    def role_labels(self) -> dict[str, str]:
+        """Every language's speaker labels together (labels do not depend on the language
+        a transcript turns out to be in: that is decided after the roles are read)."""
+        out: dict[str, str] = {}
+        for code in self.codes:
+            out.update(self.profiles[code].roles)
+        return out
+
+
+def languages_dir(root: Path | None = None) -> Path:
+    return (root or shipped_rules_dir()) / "languages"
+
+
+@lru_cache(maxsize=16)
+def load_languages(extra_dirs: tuple[Path, ...] = ()) -> Languages:
+    """The shipped languages plus those (and the concepts) of ``extra_dirs``.
+
+    Cached by folder list, so every linter of a run shares one set.
+    """
+    roots = [shipped_rules_dir(), *extra_dirs]
+    files: dict[str, Path] = {}
+    for root in roots:
+        for path in sorted((root / "languages").glob("*.toml")):
+            if path.stem in files:
+                raise RulePackError(
+                    str(path), f"language {path.stem!r} is already defined in {files[path.stem]}"
+                )
+            files[path.stem] = path
+    profiles = {}
+    for code, path in files.items():
+        # ``concepts/<code>.toml`` and any ``concepts/<code>/*.toml`` (one file per
+        # topic), in every folder: names must be unique across them all.
+        concept_files: list[Path] = []
+        for root in roots:
+            concept_files.append(root / "concepts" / f"{code}.toml")
+            concept_files.extend(sorted((root / "concepts" / code).glob("*.toml")))
+        concepts = _concept_data(p for p in concept_files if p.is_file())
+        profiles[code] = load_profile(path, concepts)
+    return Languages(profiles)
+
+
+def shipped_languages() -> Languages:
+    return load_languages(())
+
+
+@lru_cache(maxsize=1)
+def supported_languages() -> tuple[str, ...]:
+    """The codes of the shipped languages: the one list every other list derives from."""
+    return tuple(sorted(p.stem for p in languages_dir().glob("*.toml")))
+
+
+def profile(code: str) -> LanguageProfile:
+    """A shipped language's profile."""
+    return shipped_languages().profile(code)
+
+
+def normalise_language(code: str) -> str:
+    """``en-US`` -> ``en``, ``zh-Hans-CN`` -> ``zh``, ``ko_KR`` -> ``ko``."""
+    return code.replace("_", "-").split("-")[0].strip().lower()
+
+
+def language_name(code: str) -> str:
+    """The language's own English name from its file, or the code when unknown."""
+    languages = shipped_languages()
+    return languages.profile(code).name if code in languages else code

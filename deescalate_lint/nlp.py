@@ -2,20 +2,11 @@
 
 spaCy is imported lazily: it costs over half a second to import, and most
 turns never need tokens (only a turn where a trigger matched does, to judge
-negation and hedge scope). Per-language choices:
-
-* en, de, fi: spaCy's rule-based tokeniser for the language, plus the
-  punctuation-based ``sentencizer``. Inflection is handled by the patterns,
-  not by lemmas (blank pipelines have none).
-* zh: spaCy's default ``char`` segmenter: one token per character. Scope
-  windows are then counted in characters, which suits a language whose
-  negators (不, 没, 无法) sit directly before the verb they govern. jieba would
-  add a dictionary and 1 s of start-up for no change in the answers here.
-* ko: spaCy's rule-based tokeniser instead of the default MeCab one (MeCab
-  needs a system dictionary that cannot be installed offline). Tokens are
-  then eojeol (space-separated words); negation that is glued to the verb
-  (``보장 못 해요``, ``할 수 없``) is caught because scope windows are read from
-  the raw text right after the trigger, not from whole tokens.
+negation and hedge scope). What each language uses (spaCy's language code,
+the rule-based tokeniser instead of a dictionary-based default, sentence
+breaks without punctuation) is declared in its language file
+(``[tokeniser]``, ``[sentences]``), not here. Inflection is handled by the
+patterns, not by lemmas (blank pipelines have none).
 """
 
 from __future__ import annotations
@@ -23,9 +14,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
+
+if TYPE_CHECKING:
+    from .languages import LanguageProfile
 
 #: Sentence-final punctuation across the supported languages, for the sentencizer.
 _PUNCT_CHARS = [".", "!", "?", "。", "！", "？", "…", "؟", "｡", "\n"]
@@ -86,43 +80,34 @@ class Tokens:
 
 
 @lru_cache(maxsize=16)
-def pipeline(language: str) -> Any:
-    """A blank spaCy pipeline with a sentencizer, built once per language."""
+def pipeline(spacy_code: str, rule_based: bool = False) -> Any:
+    """A blank spaCy pipeline with a sentencizer, built once per language setting.
+
+    ``rule_based`` swaps in spaCy's rule-based tokeniser where the language's
+    default one needs a dictionary that is not installed (Korean's MeCab).
+    """
     import spacy
 
-    if language == "ko":
-        nlp = spacy.blank(
-            "ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}}
-        )
-    else:
-        try:
-            nlp = spacy.blank(language)
-        except Exception:  # an unknown code: the language-neutral tokeniser still works
-            nlp = spacy.blank("xx")
+    config = {"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}} if rule_based else {}
+    try:
+        nlp = spacy.blank(spacy_code, config=config)
+    except Exception:  # an unknown code: the language-neutral tokeniser still works
+        nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer", config={"punct_chars": _PUNCT_CHARS})
     return nlp
 
 
-def tokenise(text: str, language: str) -> Tokens:
-    doc = pipeline(language)(text)
+def tokenise(text: str, lang: LanguageProfile | None) -> Tokens:
+    """Tokens and sentences of ``text`` as the language's file configures them
+    (spaCy code, tokeniser, extra sentence breaks); None: language-neutral."""
+    nlp = pipeline(lang.spacy, lang.rule_based_tokeniser) if lang else pipeline("xx")
+    doc = nlp(text)
     tokens = tuple((t.idx, t.idx + len(t.text)) for t in doc if not t.is_space)
     sentences = tuple((s.start_char, s.end_char) for s in doc.sents)
-    extra = sentence_break(language)
+    extra = lang.sentence_break_pattern if lang else None
     if extra is not None:
         sentences = _split_further(text, sentences, extra)
     return Tokens(tokens, sentences or ((0, len(text)),))
-
-
-@lru_cache(maxsize=16)
-def sentence_break(language: str) -> regex.Pattern[str] | None:
-    """The language profile's ``sentences.break_after``: where a sentence ends
-    without punctuation (Korean chat drops the full stop after 요/다/죠/까)."""
-    from .languages import profile, supported_languages
-
-    if language not in supported_languages():
-        return None
-    source = profile(language).data.get("sentences", {}).get("break_after")
-    return regex.compile(source) if source else None
 
 
 def _split_further(

@@ -165,6 +165,8 @@ class PatternGroup:
         # that was most of the start-up time for a single template.
         check = not _shipped(where)
         for spec in specs:
+            if "near" in spec.attrs:
+                raise RulePackError(where, f"pattern {spec.id!r}: a near table needs a language")
             body = expand_spaces(spec.source)
             try:
                 if check:
@@ -377,8 +379,13 @@ def specs_from_data(where: str, group: str, items: Any) -> tuple[PatternSpec, ..
             specs.append(
                 PatternSpec(str(item.get("id", f"{group}[{index}]")), item["match"], attrs)
             )
+        elif isinstance(item, dict) and "near" in item:
+            # A co-occurrence table: its pattern is built by concepts.expand_specs.
+            attrs = {k: v for k, v in item.items() if k != "id"}
+            specs.append(PatternSpec(str(item.get("id", f"{group}[{index}]")), "", attrs))
         else:
             raise RulePackError(
-                where, f"patterns.{group}[{index}] must be a string or a table with 'match'"
+                where,
+                f"patterns.{group}[{index}] must be a string or a table with 'match' or 'near'",
             )
     return tuple(specs)

@@ -1,13 +1,21 @@
-"""Map speaker labels ("rep", "Kunde", "상담원") to the roles the rules judge."""
+"""Map speaker labels ("rep", "Kunde", "상담원") to the roles the rules judge.
+
+Labels come from ``rules/roles.toml`` (format and API names) and from each
+language's file, so a language brings its own speaker labels with it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .model import Role
 from .resources import read_toml, shipped_rules_dir
+
+if TYPE_CHECKING:
+    from .languages import Languages
 
 #: A label that is read but neither judged nor counted (system prompts, IVR).
 SKIP = "skip"
@@ -42,11 +50,21 @@ def normalise_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-@lru_cache(maxsize=1)
 def default_role_table() -> RoleTable:
+    """The language-neutral labels plus every shipped language's own."""
+    from .languages import shipped_languages
+
+    return role_table(shipped_languages())
+
+
+@lru_cache(maxsize=16)
+def role_table(languages: Languages) -> RoleTable:
+    """``rules/roles.toml`` (labels of transcript formats and chat APIs) plus
+    the ``[roles]`` of every language in ``languages``."""
     data = read_toml(shipped_rules_dir() / "roles.toml")
     labels: dict[str, str] = {}
     for role in (Role.AGENT.value, Role.CUSTOMER.value, SKIP):
         for label in data.get(role, []):
             labels[normalise_label(label)] = role
+    labels.update(languages.role_labels)
     return RoleTable(labels)

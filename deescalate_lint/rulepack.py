@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RulePackError
-from .languages import profile
+from .languages import LanguageProfile, Languages, load_languages
+from .logic import LogicType, logic_type, logic_types
 from .model import Citation, Severity
 from .patterns import PatternGroup
 from .resources import read_toml, shipped_rules_dir
-
-LOGIC_TYPES = ("phrase", "count", "sequence", "timing")
 
 _RULE_KEYS = {
     "code",
@@ -35,10 +34,12 @@ _RULE_KEYS = {
     "suggestion",
     "messages",
     "suggestions",
+    "details",
     "vetoes",
     "options",
     "citations",
     "examples_note",
+    "skip_languages",
 }
 _LANG_KEYS = {"patterns", "examples", "language", "notes"}
 _CITATION_KEYS = {"document", "section", "lines", "key_phrase"}
@@ -54,12 +55,12 @@ class LanguagePack:
     raw_patterns: Mapping[str, Any]
     should_flag: tuple[str, ...]
     should_not_flag: tuple[str, ...]
+    profile: LanguageProfile
 
     @cached_property
     def groups(self) -> dict[str, PatternGroup]:
-        lang = profile(self.language)
         return {
-            name: lang.compile(f"{self.path} patterns.{name}", name, items)
+            name: self.profile.compile(f"{self.path} patterns.{name}", name, items)
             for name, items in self.raw_patterns.items()
         }
 
@@ -84,17 +85,41 @@ class Rule:
     packs: Mapping[str, LanguagePack]
     messages: Mapping[str, str] = field(default_factory=dict)
     suggestions: Mapping[str, str] = field(default_factory=dict)
+    #: Sentences with ``{placeholders}`` a logic type fills in (counts...).
+    details: Mapping[str, str] = field(default_factory=dict)
     vetoes: frozenset[str] = frozenset()
+    #: Languages the rule deliberately does not cover, with the reason.
+    skip_languages: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted(self.packs))
+
+    @property
+    def logic_type(self) -> LogicType:
+        found = logic_type(self.logic)
+        assert found is not None  # checked when the pack was loaded
+        return found
 
     def message_for(self, kind: str | None) -> str:
         return self.messages.get(kind or "", self.message)
 
     def suggestion_for(self, kind: str | None) -> str:
         return self.suggestions.get(kind or "", self.suggestion)
+
+    def option_problem(self, name: str, value: Any) -> str | None:
+        """Why ``value`` cannot be this rule's option ``name``, or None: the one
+        check for options from the API and from configuration files."""
+        spec = self.logic_type.option(name)
+        if spec is None or name not in self.options:
+            known = ", ".join(sorted(self.options)) or "none"
+            return f"unknown option for {self.slug} (known: {known})"
+        return spec.problem(value)
+
+    def detail_for(self, kind: str, **values: object) -> str | None:
+        """The pack's ``[details]`` sentence for ``kind``, filled with ``values``."""
+        template = self.details.get(kind)
+        return template.format(**values) if template else None
 
     def matches_selector(self, selector: str) -> bool:
         """A code (``DL102``), a code prefix (``DL1``), or the slug."""
@@ -106,7 +131,9 @@ def _sources() -> dict[str, dict[str, Any]]:
     return read_toml(shipped_rules_dir() / "sources.toml")
 
 
-def load_rule(directory: Path) -> Rule:
+def load_rule(directory: Path, languages: Languages | None = None) -> Rule:
+    """One rule pack, checked against its logic type's declaration (errors name the file)."""
+    languages = languages or load_languages(())
     path = directory / "rule.toml"
     data = read_toml(path)
     where = str(path)
@@ -116,8 +143,9 @@ def load_rule(directory: Path) -> Rule:
     for key in ("code", "slug", "logic", "message", "suggestion"):
         if not isinstance(data.get(key), str) or not data[key]:
             raise RulePackError(where, f"'{key}' is required and must be a string")
-    if data["logic"] not in LOGIC_TYPES:
-        raise RulePackError(where, f"logic must be one of {', '.join(LOGIC_TYPES)}")
+    kind = logic_type(data["logic"])
+    if kind is None:
+        raise RulePackError(where, f"logic must be one of {', '.join(logic_types())}")
     if data["slug"] != directory.name:
         raise RulePackError(
             where, f"slug {data['slug']!r} must equal the folder name {directory.name!r}"
@@ -129,12 +157,21 @@ def load_rule(directory: Path) -> Rule:
     citations = tuple(_citation(where, item) for item in data.get("citations", []))
     if not citations:
         raise RulePackError(where, "a rule must cite at least one guidance passage")
+    options = _options(where, kind, data.get("options", {}))
+    skips = data.get("skip_languages", {})
+    if not isinstance(skips, dict) or not all(
+        isinstance(v, str) and v.strip() for v in skips.values()
+    ):
+        raise RulePackError(where, "skip_languages must map language codes to a reason")
     packs = {}
     for lang_file in sorted(directory.glob("*.toml")):
         if lang_file.name == "rule.toml":
             continue
-        pack = _language_pack(data["slug"], lang_file)
+        pack = _language_pack(data["slug"], lang_file, kind, languages)
         packs[pack.language] = pack
+    both = set(packs) & set(skips)
+    if both:
+        raise RulePackError(where, f"skip_languages names covered language(s): {sorted(both)}")
     return Rule(
         code=data["code"],
         slug=data["slug"],
@@ -146,13 +183,38 @@ def load_rule(directory: Path) -> Rule:
         message=data["message"],
         suggestion=data["suggestion"],
         citations=citations,
-        options=dict(data.get("options", {})),
+        options=options,
         directory=directory,
         packs=packs,
         messages=dict(data.get("messages", {})),
         suggestions=dict(data.get("suggestions", {})),
+        details=dict(data.get("details", {})),
         vetoes=frozenset(data.get("vetoes", [])),
+        skip_languages=dict(skips),
     )
+
+
+def _options(where: str, kind: LogicType, given: Any) -> dict[str, Any]:
+    """The pack's option defaults: exactly the options its logic type declares."""
+    if not isinstance(given, dict):
+        raise RulePackError(where, "[options] must be a table")
+    for name, value in given.items():
+        spec = kind.option(name)
+        if spec is None:
+            known = ", ".join(o.name for o in kind.options) or "none"
+            raise RulePackError(
+                where, f"logic {kind.name!r} takes no option {name!r} (known: {known})"
+            )
+        problem = spec.problem(value)
+        if problem:
+            raise RulePackError(where, f"option {name!r} {problem}")
+    missing = [o.name for o in kind.options if o.name not in given and o.default is None]
+    if missing:
+        raise RulePackError(where, f"[options] needs a default for: {', '.join(missing)}")
+    return {
+        **{o.name: o.default for o in kind.options if o.default is not None},
+        **given,
+    }
 
 
 def _citation(where: str, item: Any) -> Citation:
@@ -179,17 +241,17 @@ def _citation(where: str, item: Any) -> Citation:
     )
 
 
-def _language_pack(slug: str, path: Path) -> LanguagePack:
+def _language_pack(slug: str, path: Path, kind: LogicType, languages: Languages) -> LanguagePack:
     data = read_toml(path)
     where = str(path)
     unknown = set(data) - _LANG_KEYS
     if unknown:
         raise RulePackError(where, f"unknown key(s): {', '.join(sorted(unknown))}")
     language = path.stem
-    try:
-        profile(language)  # the language must have a profile
-    except RulePackError as exc:
-        raise RulePackError(where, f"{exc} (language files are named <code>.toml)") from None
+    if language not in languages:
+        raise RulePackError(
+            where, f"no language profile for {language!r} (language files are named <code>.toml)"
+        )
     examples = data.get("examples", {})
     flag = examples.get("should_flag", [])
     clean = examples.get("should_not_flag", [])
@@ -200,7 +262,18 @@ def _language_pack(slug: str, path: Path) -> LanguagePack:
     patterns = data.get("patterns", {})
     if not isinstance(patterns, dict):
         raise RulePackError(where, "[patterns] must be a table of pattern lists")
-    return LanguagePack(slug, language, path, patterns, tuple(flag), tuple(clean))
+    for name in patterns:
+        if kind.group(name) is None:
+            known = ", ".join(g.name for g in kind.groups)
+            raise RulePackError(
+                where, f"logic {kind.name!r} reads no group {name!r} (its groups: {known})"
+            )
+    missing = [g.name for g in kind.groups if g.required and not patterns.get(g.name)]
+    if missing:
+        raise RulePackError(where, f"logic {kind.name!r} needs the group(s): {', '.join(missing)}")
+    return LanguagePack(
+        slug, language, path, patterns, tuple(flag), tuple(clean), languages.profile(language)
+    )
 
 
 def rule_directories(roots: Iterable[Path]) -> list[Path]:
@@ -214,10 +287,16 @@ def rule_directories(roots: Iterable[Path]) -> list[Path]:
 
 
 def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
-    """The shipped rules, then any user rule packs; codes and slugs must be unique."""
+    """The shipped rules, then any user rule packs; codes and slugs must be unique.
+
+    A user folder may bring languages (``languages/<code>.toml``) and concepts
+    (``concepts/<code>.toml``) of its own; its rules are compiled with them.
+    """
+    extra = tuple(extra_dirs)
+    languages = load_languages(language_roots(extra))
     rules: list[Rule] = list(_shipped_rules())
-    for directory in rule_directories(extra_dirs):
-        rule = load_rule(directory)
+    for directory in rule_directories(extra):
+        rule = load_rule(directory, languages)
         # User patterns are compiled now, so a bad one is an error before the
         # first input is read rather than in the middle of a batch.
         for pack in rule.packs.values():
@@ -232,6 +311,14 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.code))
 
 
+def language_roots(extra_dirs: Iterable[Path]) -> tuple[Path, ...]:
+    """The user folders that hold languages or concepts of their own."""
+    return tuple(
+        d.resolve() for d in extra_dirs if (d / "languages").is_dir() or (d / "concepts").is_dir()
+    )
+
+
 @lru_cache(maxsize=1)
 def _shipped_rules() -> tuple[Rule, ...]:
-    return tuple(load_rule(d) for d in rule_directories([shipped_rules_dir()]))
+    languages = load_languages(())
+    return tuple(load_rule(d, languages) for d in rule_directories([shipped_rules_dir()]))

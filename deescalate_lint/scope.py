@@ -10,10 +10,11 @@ by one keyword.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from .languages import LanguageProfile, profile
+from .languages import LanguageProfile
 from .nlp import Tokens
 
 #: The cue groups that give a verdict (the others only narrow the windows).
@@ -66,6 +67,14 @@ def judge(text: str, tokens: Tokens, start: int, end: int, lang: LanguageProfile
     return Scope(negated=negated, hedged=hedged)
 
 
+def within(text: str, gaps: Sequence[tuple[int, int]], lang: LanguageProfile) -> Scope:
+    """Cues inside a match, between its parts: "you don't need to fill in the form"."""
+    inside = " ".join(_blank(lang, "pseudo_negation", text[a:b]) for a, b in gaps)
+    negated = _first(lang, "negation_before", inside) or _first(lang, "negation_after", inside)
+    hedged = _first(lang, "hedge_before", inside) or _first(lang, "hedge_after", inside)
+    return Scope(negated=negated, hedged=hedged)
+
+
 def may_be_governed(text: str, start: int, end: int, lang: LanguageProfile) -> bool:
     """False when no negation or hedge cue can be in scope of ``text[start:end]``.
 
@@ -78,7 +87,7 @@ def may_be_governed(text: str, start: int, end: int, lang: LanguageProfile) -> b
     window contains one of its pattern's needles (literals.py); and blanking
     pseudo-negations only writes spaces, which no needle here contains.
     """
-    if not _needles_prefilter(lang.code):
+    if not needles_prefilter(lang):
         return True
     low = _chunk_edge(text, start, -1, lang.window + 1)
     high = _chunk_edge(text, end, 1, lang.window + 1)
@@ -105,10 +114,19 @@ def _chunk_edge(text: str, position: int, step: int, chunks: int) -> int | None:
     return None if i == limit != end else i
 
 
-@cache
-def _needles_prefilter(code: str) -> bool:
+def needles_prefilter(lang: LanguageProfile) -> bool:
     """Whether the verdict groups of a language can be ruled out by needles alone."""
-    lang = profile(code)
+    known = _PREFILTER.get(lang)
+    if known is None:
+        known = _PREFILTER[lang] = _needles_only(lang)
+    return known
+
+
+#: Per language profile: the answer above (a cache that forgets dropped profiles).
+_PREFILTER: weakref.WeakKeyDictionary[LanguageProfile, bool] = weakref.WeakKeyDictionary()
+
+
+def _needles_only(lang: LanguageProfile) -> bool:
     for name in VERDICT_GROUPS:
         for needles in lang.group(name).needles:
             if needles is not None and any(c.isspace() for n in needles for c in n):

@@ -10,7 +10,8 @@ happen here, all length-preserving:
   so do template comments (``<!-- -->``, ``{# #}``, ``# deescalate-lint:``
   lines), which the customer never sees;
 * quoted stretches (the customer's words read back) are located, so rules can
-  skip them: words inside quotes are not the agent's own.
+  skip them: words inside quotes are not the agent's own. Which marks quote
+  is the turn's language's business (``[quotes]`` in its language file).
 """
 
 from __future__ import annotations
@@ -46,23 +47,6 @@ PLACEHOLDER = regex.compile(
 #: Cheap test before the regex: a text with none of these has nothing to mask.
 _MASK_MARKS = ("{", "%", "<<", "<!--", "deescalate-lint:")
 
-#: Quotations: each opening mark with the closers that may end it, on one line,
-#: at most 400 characters (longer is more likely a stray mark than a quote).
-_QUOTED = regex.compile(
-    r'"[^"\n]{1,400}"'
-    r"|\u201c[^\u201c\u201d\n]{1,400}[\u201d\u201c]"  # “ ” (and “ “)
-    r"|\u201e[^\u201c\u201d\n]{1,400}[\u201c\u201d]"  # „ “ (German)
-    r"|\u00ab[^\u00bb\n]{1,400}\u00bb"  # « »
-    r"|\u00bb[^\u00ab\n]{1,400}\u00ab"  # » « (German)
-    r"|\u300c[^\u300d\n]{1,400}\u300d"  # 「 」
-    r"|\u300e[^\u300f\n]{1,400}\u300f"  # 『 』
-    r"|\uff02[^\uff02\n]{1,400}\uff02"  # ＂ ＂
-    r"|\u201a[^\n]{1,400}?'"  # ‚ ‘ (German single; ‘ is already ' in analysis text)
-    r"|\u203a[^\u2039\n]{1,400}\u2039"  # › ‹
-    r"|\u2039[^\u203a\n]{1,400}\u203a"  # ‹ ›
-)
-_QUOTE_CHARS = frozenset('"\u201c\u201e\u00ab\u00bb\u300c\u300e\uff02\u201a\u203a\u2039')
-
 
 @dataclass(frozen=True)
 class PreparedText:
@@ -78,7 +62,12 @@ class PreparedText:
         return any(p0 < end and start < p1 for p0, p1 in self.placeholders)
 
 
-def prepare(text: str) -> PreparedText:
+def prepare(
+    text: str, quotes: regex.Pattern[str] | None = None, marks: frozenset[str] = frozenset()
+) -> PreparedText:
+    """The analysis text of ``text``; ``quotes`` finds the quotations of the
+    turn's language and ``marks`` are their opening marks (both from its
+    language file: ``LanguageProfile.quote_pattern`` and ``quote_marks``)."""
     # str.translate looks every character up in a dict: skip it for ASCII text,
     # where the backtick is the only character to change.
     if text.isascii():
@@ -102,22 +91,7 @@ def prepare(text: str) -> PreparedText:
         pieces.append(analysis[last:])
         analysis = "".join(pieces)
     assert len(analysis) == len(text)
-    return PreparedText(text, analysis, _quoted_spans(analysis), tuple(placeholders))
-
-
-#: Korean quotes others' words in single quotes ('홈페이지에서 접수해 주세요'라고);
-#: English uses the same mark as an apostrophe, so a single-quoted span counts
-#: only when no letter stands before its opening mark and it holds Hangul.
-_SINGLE_QUOTED_HANGUL = regex.compile(
-    r"(?<![\p{L}\p{N}])'(?=[^'\n]{0,400}\p{Hangul})[^'\n]{1,400}'"
-)
-_HANGUL = regex.compile(r"\p{Hangul}")
-
-
-def _quoted_spans(text: str) -> tuple[tuple[int, int], ...]:
-    spans: list[tuple[int, int]] = []
-    if ('"' in text) if text.isascii() else not _QUOTE_CHARS.isdisjoint(text):
-        spans.extend(m.span() for m in _QUOTED.finditer(text))
-    if "'" in text and _HANGUL.search(text):
-        spans.extend(m.span() for m in _SINGLE_QUOTED_HANGUL.finditer(text))
-    return tuple(sorted(spans))
+    quoted: tuple[tuple[int, int], ...] = ()
+    if quotes is not None and not marks.isdisjoint(analysis):
+        quoted = tuple(sorted(m.span() for m in quotes.finditer(analysis)))
+    return PreparedText(text, analysis, quoted, tuple(placeholders))

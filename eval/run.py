@@ -11,7 +11,9 @@ finding is matched at most once. Findings in the same turn and rule that do
 not overlap the labelled words are still false positives, but are listed as
 "near misses" so that a wrong span is not mistaken for a wrong judgement.
 
-Usage: ``python eval/run.py [--detect] [--report PATH] [LANG ...]``.
+Usage: ``python eval/run.py [--set DIR] [--detect] [--report PATH] [--json PATH] [LANG ...]``.
+A set is a folder of ``<lang>.jsonl`` files or ``<lang>/*.jsonl`` folders
+(``eval/sets/README.md`` says which sets are development data and which are blind).
 """
 
 from __future__ import annotations
@@ -26,17 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import deescalate_lint as dl
+from deescalate_lint.languages import supported_languages
+from deescalate_lint.rulepack import load_rules
 
 HERE = Path(__file__).resolve().parent
-CONVERSATIONS = HERE / "conversations"
-LANGUAGES = ("de", "fi", "zh", "ko", "en")
-RULES = (
-    "interruption",
-    "defensive-phrasing",
-    "over-apologising",
-    "unrealistic-promise",
-    "email-when-call-needed",
-)
+SETS = HERE / "sets"
+DEFAULT_SET = SETS / "dev-2026-11"
+LANGUAGES = supported_languages()
+#: Every rule a label may name: the shipped ones, in code order.
+RULES = tuple(rule.slug for rule in load_rules())
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,9 @@ class Outcome:
     false_positives: list[Hit]
     notices: list[str]
     conversations: int = 0
+    #: Conversations with no label, and how many of them got no finding at all.
+    clean: int = 0
+    clean_silent: int = 0
 
 
 def occurrences(text: str, needle: str) -> tuple[tuple[int, int], ...]:
@@ -91,9 +94,19 @@ def occurrences(text: str, needle: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def load(language: str) -> Iterator[tuple[dict[str, Any], list[Label]]]:
-    """The conversations of one language file with their checked labels."""
-    path = CONVERSATIONS / f"{language}.jsonl"
+def files(root: Path, language: str) -> list[Path]:
+    """The JSONL files of one language in a set: ``<lang>.jsonl`` or ``<lang>/*.jsonl``."""
+    single = root / f"{language}.jsonl"
+    return [single] if single.is_file() else sorted((root / language).glob("*.jsonl"))
+
+
+def load(root: Path, language: str) -> Iterator[tuple[dict[str, Any], list[Label]]]:
+    """The conversations of one language with their checked labels."""
+    for path in files(root, language):
+        yield from _load_file(path, language)
+
+
+def _load_file(path: Path, language: str) -> Iterator[tuple[dict[str, Any], list[Label]]]:
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
@@ -104,8 +117,6 @@ def load(language: str) -> Iterator[tuple[dict[str, Any], list[Label]]]:
             turn = record["turns"][item["turn"]]
             if turn["speaker"] != "agent":
                 raise SystemExit(f"{path}:{number}: label on a customer turn: {item}")
-            if item["rule"] not in RULES:
-                raise SystemExit(f"{path}:{number}: unknown rule {item['rule']!r}")
             spans = occurrences(turn["text"], item["evidence"])
             if not spans:
                 raise SystemExit(f"{path}:{number}: evidence not in turn text: {item}")
@@ -121,7 +132,9 @@ def lint(
     linter: dl.Linter, language: str, record: dict[str, Any], detect: bool
 ) -> tuple[list[Hit], list[str]]:
     """Findings and notices for one conversation; ``labels`` is not shown to the linter."""
-    shown = {key: value for key, value in record.items() if key != "labels"}
+    shown = {
+        key: value for key, value in record.items() if key in ("id", "language", "channel", "turns")
+    }
     if detect:
         shown.pop("language", None)
     results = linter.results(shown)
@@ -180,12 +193,12 @@ def ratio(part: int, whole: int) -> str:
     return f"{part / whole:.2f}" if whole else "-"
 
 
-def table(outcomes: Iterable[Outcome]) -> list[str]:
-    """Markdown table: per language and rule, then per language, per rule and overall."""
+def counts(outcomes: Iterable[Outcome]) -> dict[tuple[str, str], list[int]]:
+    """(language or ALL, rule or "all rules") -> [labels, findings, true positives]."""
     rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for outcome in outcomes:
         for key_language in (outcome.language, "ALL"):
-            for rule in (*RULES, "all rules"):
+            for rule in (*rules_seen(outcomes), "all rules"):
 
                 def wanted(r: str, rule: str = rule) -> bool:
                     return rule == "all rules" or r == rule
@@ -194,20 +207,61 @@ def table(outcomes: Iterable[Outcome]) -> list[str]:
                 row[0] += sum(1 for x in outcome.labels if wanted(x.rule))
                 row[1] += sum(1 for x in outcome.hits if wanted(x.rule))
                 row[2] += sum(1 for x, _ in outcome.matched if wanted(x.rule))
+    return rows
+
+
+def rules_seen(outcomes: Iterable[Outcome]) -> list[str]:
+    """Shipped rules in code order, then any rule a label names that is not shipped."""
+    named = {x.rule for o in outcomes for x in o.labels} | {
+        h.rule for o in outcomes for h in o.hits
+    }
+    return [*RULES, *sorted(named - set(RULES))]
+
+
+def table(outcomes: list[Outcome]) -> list[str]:
+    """Markdown table: per language and rule, then per language, per rule and overall."""
+    rows = counts(outcomes)
     lines = [
         "| language | rule | labels | findings | TP | FP | FN | precision | recall |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     order = [*dict.fromkeys(language for language, _ in rows if language != "ALL"), "ALL"]
     for language in order:
-        for rule in (*RULES, "all rules"):
+        for rule in (*rules_seen(outcomes), "all rules"):
             labels, findings, tp = rows[(language, rule)]
+            if not labels and not findings and rule != "all rules":
+                continue
             bold = "**" if rule == "all rules" else ""
             lines.append(
                 f"| {bold}{language}{bold} | {bold}{rule}{bold} | {labels} | {findings} | {tp} | "
                 f"{findings - tp} | {labels - tp} | {ratio(tp, findings)} | {ratio(tp, labels)} |"
             )
+    lines += [
+        "",
+        "| language | clean conversations | silent | share silent |",
+        "|---|---:|---:|---:|",
+    ]
+    for outcome in outcomes:
+        lines.append(
+            f"| {outcome.language} | {outcome.clean} | {outcome.clean_silent} | "
+            f"{ratio(outcome.clean_silent, outcome.clean)} |"
+        )
+    clean = sum(o.clean for o in outcomes)
+    silent = sum(o.clean_silent for o in outcomes)
+    lines.append(f"| **ALL** | {clean} | {silent} | {ratio(silent, clean)} |")
     return lines
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, Any]:
+    """The numbers of the table, for comparing runs by script."""
+    rows = counts(outcomes)
+    return {
+        "rows": [
+            {"language": lang, "rule": rule, "labels": n, "findings": f, "tp": tp}
+            for (lang, rule), (n, f, tp) in sorted(rows.items())
+        ],
+        "clean": {o.language: [o.clean, o.clean_silent] for o in outcomes},
+    }
 
 
 def short(text: str, limit: int = 160) -> str:
@@ -257,7 +311,10 @@ def details(outcome: Outcome) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "languages", nargs="*", default=list(LANGUAGES), help="subset of de fi zh ko en"
+        "languages", nargs="*", default=list(LANGUAGES), help=f"subset of {' '.join(LANGUAGES)}"
+    )
+    parser.add_argument(
+        "--set", type=Path, default=DEFAULT_SET, help="the conversations (default: %(default)s)"
     )
     parser.add_argument(
         "--detect",
@@ -265,8 +322,9 @@ def main(argv: list[str] | None = None) -> int:
         help="hide each conversation's 'language' field so the linter must detect it",
     )
     parser.add_argument(
-        "--report", type=Path, default=HERE / "report.md", help="where to write the Markdown report"
+        "--report", type=Path, default=None, help="where to write the Markdown report"
     )
+    parser.add_argument("--json", type=Path, default=None, help="also write the numbers as JSON")
     args = parser.parse_args(argv)
     unknown = [x for x in args.languages if x not in LANGUAGES]
     if unknown:
@@ -277,20 +335,27 @@ def main(argv: list[str] | None = None) -> int:
         labels: list[Label] = []
         hits: list[Hit] = []
         notices: list[str] = []
-        conversations = list(load(language))
+        conversations = list(load(args.set, language))
+        if not conversations:
+            continue
+        clean = silent = 0
         for record, record_labels in conversations:
             labels.extend(record_labels)
             found, said = lint(linter, language, record, args.detect)
             hits.extend(found)
             notices.extend(said)
+            if not record_labels:
+                clean += 1
+                silent += not found
         outcome = match(language, labels, hits, notices)
         outcome.conversations = len(conversations)
+        outcome.clean, outcome.clean_silent = clean, silent
         outcomes.append(outcome)
     mode = "language detected by the linter" if args.detect else "language given in each record"
     out = [
-        "# deescalate-lint: blind multilingual evaluation",
+        "# deescalate-lint: evaluation",
         "",
-        f"deescalate-lint {dl.__version__}; {mode}; conversations in eval/conversations/.",
+        f"deescalate-lint {dl.__version__}; {mode}; conversations in {args.set}.",
         "Matching: same conversation, turn and rule, overlapping evidence spans; one-to-one.",
         "",
         *table(outcomes),
@@ -302,8 +367,11 @@ def main(argv: list[str] | None = None) -> int:
         out.extend(details(outcome))
     text = "\n".join(out)
     print(text)
-    args.report.write_text(text + "\n", encoding="utf-8")
-    print(f"(written to {args.report})", file=sys.stderr)
+    report = args.report or args.set / "report.md"
+    report.write_text(text + "\n", encoding="utf-8")
+    print(f"(written to {report})", file=sys.stderr)
+    if args.json:
+        args.json.write_text(json.dumps(summary(outcomes), indent=1) + "\n", encoding="utf-8")
     return 0
 
 

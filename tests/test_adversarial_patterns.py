@@ -19,7 +19,6 @@ import regex
 
 import deescalate_lint as dl
 from deescalate_lint import patterns
-from deescalate_lint.escalation import language_groups
 from deescalate_lint.languages import profile, supported_languages
 from deescalate_lint.patterns import PatternGroup
 from deescalate_lint.rulepack import load_rules
@@ -53,8 +52,8 @@ def shipped_groups() -> Iterator[tuple[str, PatternGroup]]:
     for language in supported_languages():
         for name, group in sorted(profile(language).cues.items()):
             yield f"languages/{language}/{name}", group
-        for name, group in sorted(language_groups(language).items()):
-            yield f"escalation/{language}/{name}", group
+        for name, group in profile(language).concept_groups().items():
+            yield f"concepts/{language}/{name}", group
 
 
 def adversarial_text(group: PatternGroup, size: int) -> str:

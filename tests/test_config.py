@@ -14,6 +14,8 @@ from pathlib import Path
 import cli_run
 import pytest
 
+from deescalate_lint import ConfigError, Linter
+
 REPO = Path(__file__).resolve().parent.parent
 
 #: Two apologies (DL103 with the default max-per-turn = 1), a policy shield
@@ -223,13 +225,13 @@ BAD_CONFIGS = [
     pytest.param(
         "pyproject.toml",
         '[tool.deescalate-lint.rules.over-apologising]\nmax-per-turn = "two"\n',
-        "tool.deescalate-lint.rules.over-apologising.max-per-turn: must be a number",
+        "tool.deescalate-lint.rules.over-apologising.max-per-turn: must be a whole number",
         id="option-type",
     ),
     pytest.param(
         ".deescalate-lint.toml",
         "[rules.over-apologising]\nmax-per-turn = -1\n",
-        "rules.over-apologising.max-per-turn: must not be negative",
+        "rules.over-apologising.max-per-turn: must be at least 0",
         id="option-negative",
     ),
     pytest.param(
@@ -311,3 +313,34 @@ def test_the_documented_example_configuration_is_valid(tmp_path: Path) -> None:
     assert run.code == 1, run.err
     severities = {f["code"]: f["severity"] for f in run.findings()}
     assert severities["DL102"] == "error" and severities["DL103"] == "info"
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [(1, True), (0, True), (1.5, False), (-1, False), ("2", False), (True, False)],
+)
+def test_the_api_and_the_config_file_accept_the_same_option_values(
+    tmp_path: Path, value: object, accepted: bool
+) -> None:
+    """One validation path: what the API refuses, the configuration file refuses."""
+    try:
+        Linter(options={"over-apologising": {"max-per-turn": value}})
+        api = True
+    except ConfigError:
+        api = False
+    write(
+        tmp_path / ".deescalate-lint.toml",
+        f"[rules.over-apologising]\nmax-per-turn = {_toml(value)}\n",
+    )
+    write(tmp_path / "ok.txt", "Agent: Thanks for calling.")
+    run = run_cli(["ok.txt"], cwd=tmp_path)
+    config = run.code != 2
+    assert api is config is accepted, (value, run.err)
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)

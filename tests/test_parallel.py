@@ -20,7 +20,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate_lint import InputError, Linter
-from deescalate_lint.escalation import language_groups
 from deescalate_lint.languages import profile, supported_languages
 from deescalate_lint.literals import fold, requirement
 from deescalate_lint.parallel import default_jobs, lint_paths_parallel, lint_plan_parallel
@@ -187,7 +186,7 @@ def _all_groups() -> list[PatternGroup]:
     ]
     for code in supported_languages():
         groups.extend(profile(code).cues.values())
-        groups.extend(language_groups(code).values())
+        groups.extend(profile(code).concept_groups().values())
     return [g for g in groups if g.compiled is not None]
 
 

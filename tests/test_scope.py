@@ -121,7 +121,7 @@ def test_no_cue_nearby_means_no_verdict(code: str, data: st.DataObject) -> None:
     start, end = cut, cut + len(trigger)
     lang = profile(code)
     if not may_be_governed(text, start, end, lang):
-        assert judge(text, tokenise(text, code), start, end, lang) == Scope()
+        assert judge(text, tokenise(text, lang), start, end, lang) == Scope()
 
 
 def test_chunk_edges_count_white_space_separated_chunks() -> None:

@@ -1,37 +1,145 @@
-"""The few rule logic types, each written once; rule packs name the one they use.
+"""The registry of rule logic types: each written once, each declaring what it needs.
 
-* ``phrase``   - a trigger phrase in an agent turn, cancelled by negation or
-  hedging in scope (defensive phrasing, unrealistic promises);
-* ``count``    - expressions counted per turn and per conversation against
-  thresholds (over-apologising);
-* ``sequence`` - an agent phrase judged by what the customer did before it
-  (moving an upset customer to email);
-* ``timing``   - who spoke when, plus the textual traces of cutting in
-  (interruptions).
+A rule pack names its logic type (``logic = "phrase"``); the type declares
+its pattern groups (by the role they play, as Vale's rule types do, so no
+type knows any rule's vocabulary), its options with their types and limits,
+and what it does. Packs are checked against the declaration when they load:
+a missing or unknown group, or an option the type does not take, is an
+error naming the file, never a rule that silently matches nothing. Options
+given through the API or a configuration file are checked by the same
+declaration (``OptionSpec.problem``), so both accept and refuse the same values.
+
+The built-in types live one per module and register themselves with
+``@register(...)`` (the style of the reader and reporter registries);
+``logic_type`` imports them on first use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from ..context import Conversation
-from ..model import Finding, Notice
-from ..rulepack import Rule
+if TYPE_CHECKING:
+    from ..context import Conversation
+    from ..model import Finding, Notice
+    from ..rulepack import Rule
 
-Check = Callable[[Rule, Conversation, Mapping[str, Any]], Iterable[Finding | Notice]]
+    Check = Callable[[Rule, Conversation, Mapping[str, Any]], Iterable[Finding | Notice]]
+else:
+    Check = Callable[..., Any]
+
+#: Which turns a group is searched in.
+ROLES = ("agent", "customer")
 
 
-@cache
-def logic_for(name: str) -> Check:
-    """The check for a logic type; cached, as the engine asks once per rule and transcript."""
-    from . import count, phrase, sequence, timing
+@dataclass(frozen=True)
+class GroupSpec:
+    """A pattern group a logic type reads, named by the part it plays."""
 
-    checks: dict[str, Check] = {
-        "phrase": phrase.check,
-        "count": count.check,
-        "sequence": sequence.check,
-        "timing": timing.check,
-    }
-    return checks[name]
+    name: str
+    #: "agent" or "customer": whose turns the group is searched in.
+    searched_in: str
+    required: bool
+    doc: str
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """An option a logic type takes (its default comes from each rule's pack)."""
+
+    name: str
+    kind: type
+    doc: str
+    minimum: float | None = 0
+    maximum: float | None = None
+    #: For list options: the values allowed in the list (None: any string).
+    choices: tuple[str, ...] | None = None
+    #: The value when a pack does not set one (None: every pack must set it).
+    default: Any = None
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is not acceptable, or None. One check for the API and config."""
+        kind = self.kind
+        if kind is bool:
+            return None if isinstance(value, bool) else f"must be true or false, got {value!r}"
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"must be a whole number, got {value!r}"
+        elif kind is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return f"must be a number, got {value!r}"
+            if value != value or value in (float("inf"), float("-inf")):
+                return f"must be a finite number, got {value!r}"
+        elif kind is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return f"must be a list of strings, got {value!r}"
+            if self.choices is not None:
+                bad = [v for v in value if v not in self.choices]
+                if bad:
+                    return f"unknown value(s) {bad!r} (known: {', '.join(self.choices)})"
+            return None
+        elif kind is str:
+            if not isinstance(value, str):
+                return f"must be a string, got {value!r}"
+            if self.choices is not None and value not in self.choices:
+                return f"must be one of {', '.join(self.choices)}, got {value!r}"
+            return None
+        if self.minimum is not None and value < self.minimum:
+            return f"must be at least {self.minimum:g}, got {value!r}"
+        if self.maximum is not None and value > self.maximum:
+            return f"must be at most {self.maximum:g}, got {value!r}"
+        return None
+
+
+@dataclass(frozen=True)
+class LogicType:
+    name: str
+    check: Check
+    groups: tuple[GroupSpec, ...]
+    options: tuple[OptionSpec, ...]
+    #: One paragraph for the rule docs: what the type does with its groups.
+    doc: str
+
+    def group(self, name: str) -> GroupSpec | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+    def option(self, name: str) -> OptionSpec | None:
+        return next((o for o in self.options if o.name == name), None)
+
+
+_REGISTRY: dict[str, LogicType] = {}
+_BUILTINS_LOADED: list[bool] = []
+
+
+def register(
+    name: str,
+    *,
+    groups: Iterable[GroupSpec],
+    options: Iterable[OptionSpec] = (),
+    doc: str,
+) -> Callable[[Check], Check]:
+    """Decorator: add a logic type's check function to the registry under ``name``."""
+
+    def decorate(check: Check) -> Check:
+        _REGISTRY[name] = LogicType(name, check, tuple(groups), tuple(options), doc)
+        return check
+
+    return decorate
+
+
+def _load_builtin() -> None:
+    if _BUILTINS_LOADED:
+        return
+    _BUILTINS_LOADED.append(True)
+    from . import absent_before, count, first_reply, phrase, sequence, timing  # noqa: F401
+
+
+def logic_type(name: str) -> LogicType | None:
+    _load_builtin()
+    return _REGISTRY.get(name)
+
+
+def logic_types() -> list[str]:
+    _load_builtin()
+    return sorted(_REGISTRY)

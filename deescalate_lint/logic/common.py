@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+import regex
+
+from ..concepts import near_gaps
 from ..context import Conversation, TurnView
 from ..model import Notice
 from ..patterns import Hit, PatternGroup
-from ..rulepack import Rule
+
+if TYPE_CHECKING:
+    from ..rulepack import Rule
 
 
 def surviving(
@@ -22,11 +28,18 @@ def surviving(
     for hit in hits:
         wanted = frozenset(hit.pattern.attrs.get("vetoes", vetoes))
         if wanted:
-            scope = convo.scope(view, hit.start, hit.end)
+            parts = hit.pattern.attrs.get("near_parts")
+            gaps = near_gaps(parts, view.text, hit.start, hit.end) if parts else ()
+            scope = convo.scope(view, hit.start, hit.end, gaps)
             if ("negation" in wanted and scope.negated) or ("hedge" in wanted and scope.hedged):
                 continue
         kept.append(hit)
     return kept
+
+
+def kept(rule: Rule, convo: Conversation, view: TurnView, name: str) -> list[Hit]:
+    """The hits of ``rule``'s group ``name`` in ``view`` that survive the rule's vetoes."""
+    return surviving(convo, view, convo.hits(group(rule, view, name), view), rule.vetoes)
 
 
 def notice(rule: Rule, convo: Conversation, message: str, code: str | None = None) -> Notice:
@@ -43,3 +56,25 @@ def group(rule: Rule, view: TurnView, name: str) -> PatternGroup | None:
     """The named pattern group of ``rule`` in the language of ``view`` (or None)."""
     pack = rule.packs.get(view.language or "")
     return pack.group(name) if pack else None
+
+
+_OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
+#: Evidence quoting an agent's opening is cut to about this many characters.
+_OPENING_MAX = 60
+
+
+def opening(view: TurnView) -> tuple[int, int]:
+    """The agent's first words (up to the first sentence end, about 60
+    characters): the evidence for what a turn did or failed to do as a whole."""
+    match = _OPENING.match(view.text)
+    if not match:
+        stripped = view.text.strip()
+        start = view.text.find(stripped[:1]) if stripped else 0
+        return start, start + min(len(stripped), _OPENING_MAX)
+    start, end = match.span(1)
+    if end - start > _OPENING_MAX:
+        space = view.text.rfind(" ", start, start + _OPENING_MAX)
+        end = space if space > start else start + _OPENING_MAX
+    while end > start and view.text[end - 1] in " \t,:":
+        end -= 1
+    return start, end

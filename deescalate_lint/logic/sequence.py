@@ -1,90 +1,95 @@
-"""Cross-turn sequence: an agent phrase judged by what the customer did before it.
+"""Cross-turn sequence: an agent act judged by the customer's mood before it.
 
-Used by email-when-call-needed: the agent's ``redirect`` phrase (to email, a
-ticket, a form, "in writing") is a finding only when one of the last
-``lookback`` customer turns before it is escalated, or their signals together
-reach the detector's threshold, (see escalation.py) and no
-earlier customer turn asked for writing itself (the ``customer_request``
-group). A template has no customer turns, so the rule cannot judge it; it
-says so in a notice when the phrase is there.
+An agent ``trigger`` (moving to email, a cold transfer, a joke...) is a
+finding when the customer is upset at that point, as the escalation
+detector judges it (upset lasts until the customer calms down; see
+escalation.py), unless:
+
+* an earlier customer turn asked for it (``unless_customer_asked``: "can you
+  email me the details?", "put me through to billing");
+* the same agent turn also does what makes it right (``unless_same_turn``: a
+  warm hand-over, a hold with a reason and permission);
+* an earlier agent turn did (``unless_agent_before``: a calm warning about
+  abusive language before ending the call).
+
+A template has no customer turns, so the rule cannot judge it; it says so in
+a notice when the phrase is there. In a language the detector does not cover
+the mood cannot be judged either, and a notice says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..context import Conversation, TurnView
+from ..context import Conversation
 from ..escalation import EscalationDetector
 from ..model import Finding, Notice
-from ..rulepack import Rule
-from .common import group, notice, surviving
+from . import GroupSpec, register
+from .common import group, kept, notice
+
+if TYPE_CHECKING:
+    from ..rulepack import Rule
 
 
+@register(
+    "sequence",
+    groups=[
+        GroupSpec("trigger", "agent", True, "the agent's act"),
+        GroupSpec("unless_customer_asked", "customer", False, "an earlier customer request for it"),
+        GroupSpec("unless_same_turn", "agent", False, "what makes the act right in its own turn"),
+        GroupSpec(
+            "unless_agent_before", "agent", False, "what makes it right said in an earlier turn"
+        ),
+    ],
+    doc="Flags an agent `trigger` while the customer is upset (the escalation detector, "
+    "with persistence), unless the customer asked for it (`unless_customer_asked`), the "
+    "same turn makes it right (`unless_same_turn`) or an earlier agent turn did "
+    "(`unless_agent_before`).",
+)
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
-    lookback = int(options["lookback"])
     detector = EscalationDetector.default()
-    # Walk the turns once, keeping the customer turns seen so far and whether
-    # one of them asked for writing (checked lazily, each turn once): a long
-    # call with many redirects must not rescan its history for each one.
-    customers: list[TurnView] = []
-    asked = False
-    scanned = 0
+    # Walk the turns once, keeping what earlier turns said (each checked once,
+    # lazily): a long call with many triggers must not rescan its history.
+    asked = agent_before = False
+    uncovered = False
     for view in convo.views:
         if view.is_customer:
-            customers.append(view)
+            if not asked and convo.hits(group(rule, view, "unless_customer_asked"), view):
+                asked = True
             continue
         if not view.is_agent:
             continue
-        hits = surviving(convo, view, convo.hits(group(rule, view, "redirect"), view), rule.vetoes)
-        if not hits:
+        hits = kept(rule, convo, view, "trigger")
+        excused = asked or agent_before
+        if not agent_before and convo.hits(group(rule, view, "unless_agent_before"), view):
+            agent_before = True
+        if not hits or excused:
             continue
-        if not customers:
+        if convo.hits(group(rule, view, "unless_same_turn"), view):
+            continue
+        mood = convo.mood_before(view.index)
+        if mood is None:
             if convo.transcript.template:
                 yield notice(
                     rule,
                     convo,
-                    f"turn {view.index}: sends the customer to a written channel "
-                    f'("{view.turn.text[hits[0].start : hits[0].end]}"); '
-                    "whether that is right depends "
-                    "on the customer's mood, which a template cannot show",
+                    f"turn {view.index + 1}: "
+                    f'"{view.turn.text[hits[0].start : hits[0].end]}" is right or wrong '
+                    "depending on the customer's mood, which a template cannot show",
                 )
             continue
-        while not asked and scanned < len(customers):
-            request = customers[scanned]
-            asked = bool(convo.hits(group(rule, request, "customer_request"), request))
-            scanned += 1
-        if asked:
-            continue
-        detail = _upset(detector, convo, customers[-lookback:] if lookback else [])
-        if detail is not None:
+        if not detector.covers(convo, view) and not uncovered:
+            uncovered = True
+            yield notice(
+                rule,
+                convo,
+                f"the customer's mood cannot be judged in language {view.language!r} "
+                "(the escalation detector has no concepts for it); not checked",
+            )
+        if mood.upset:
             hit = hits[0]
+            detail = f"The customer is upset ({mood.reason})."
             yield convo.finding(rule, view, hit.start, hit.end, detail=detail)
-
-
-#: Signals carried by words rather than by punctuation or capitals.
-LEXICAL = frozenset({"profanity", "insult", "threat", "anger"})
-
-
-def _upset(detector: EscalationDetector, convo: Conversation, recent: list[TurnView]) -> str | None:
-    """Why the customer counts as upset in these recent turns, or None.
-
-    One turn at the detector's threshold is enough; so is frustration spread
-    over two or more turns of the window, each with a word-level signal
-    ("This is terrible" then "What am I supposed to do?"), whose scores reach
-    the threshold together.
-    """
-    states = [(customer, detector.assess(convo, customer)) for customer in recent]
-    for customer, state in reversed(states):
-        if state.escalated:
-            return f"The customer was upset in turn {customer.index}: {state.describe()}."
-    # Only turns with a word-level signal build up: "??" after a remark about
-    # the weather is not sustained frustration.
-    signalled = [(c, s) for c, s in states if any(sig.kind in LEXICAL for sig in s.signals)]
-    if len(signalled) >= 2 and sum(s.score for _, s in signalled) >= detector.threshold:
-        turns = ", ".join(str(c.index) for c, _ in signalled)
-        shown = "; ".join(s.describe() for _, s in signalled)
-        return f"The customer's frustration built up over turns {turns}: {shown}."
-    return None

@@ -36,14 +36,17 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
 
 from ..context import Conversation, TurnView
 from ..model import Finding, Notice
-from ..rulepack import Rule
-from .common import group, notice
+from . import GroupSpec, OptionSpec, register
+from .common import group, notice, opening
+
+if TYPE_CHECKING:
+    from ..rulepack import Rule
 
 _LETTER = regex.compile(r"\p{L}")
 _SPACED_WORDS = regex.compile(r"[\p{L}\p{N}'\-]+")
@@ -51,13 +54,34 @@ _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 #: Average characters per word in writing without spaces (Chinese words are
 #: mostly one or two characters), so speaking rates compare across languages.
 _CHARS_PER_WORD = 1.6
-_OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
-#: Evidence quoting the agent's opening is cut to about this many characters.
-_OPENING_MAX = 60
 #: A cut-in phrase must start within this many characters of the turn's start.
 _CUT_IN_REACH = 12
 
 
+@register(
+    "timing",
+    groups=[
+        GroupSpec("cut_in", "agent", True, "openings that stop the customer mid-sentence"),
+        GroupSpec("protest", "customer", True, "a customer protesting at being cut off"),
+        GroupSpec("cut_off", "customer", True, "marks of speech cut off (strong)"),
+        GroupSpec("weak_cut_off", "customer", False, "marks of speech cut off (weak)"),
+        GroupSpec("trail_off", "customer", False, "marks of trailing off (not cut off)"),
+        GroupSpec("backchannel", "agent", True, "listening noises, never cut-ins"),
+        GroupSpec("closing", "agent", True, "call closings, which may overlap"),
+        GroupSpec("yielding", "agent", False, "handing the floor back"),
+        GroupSpec("question", "customer", False, "a question or request the agent answers"),
+    ],
+    options=[
+        OptionSpec("overlap-threshold", float, "seconds of overlap before timing counts"),
+        OptionSpec("long-overlap", float, "an overlap this long: the customer kept talking"),
+        OptionSpec("resume-window", float, "the customer resuming this soon: not finished"),
+        OptionSpec("min-words-spoken-over", float, "words talked over, at the customer's rate"),
+        OptionSpec("question-reach", float, "words before the cut-in a question may start in"),
+    ],
+    doc="Flags an agent turn that cut the customer off: timed overlap with signs the "
+    "customer had not finished, cut-off marks, a protest after, or a cut-in opening; "
+    "backchannels, closings and answers to a question are never interruptions.",
+)
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
@@ -109,7 +133,7 @@ def check(
             start, end = cut_in
             kind = "cut-in"
         else:
-            start, end = _opening(view)
+            start, end = opening(view)
             kind = None
         if start == end:
             continue
@@ -285,19 +309,3 @@ def count_words(text: str) -> float:
         else len(_SPACED_WORDS.findall(text))
     )
     return spaced + unspaced / _CHARS_PER_WORD
-
-
-def _opening(view: TurnView) -> tuple[int, int]:
-    """The agent's first words: what the customer heard them cut in with."""
-    match = _OPENING.match(view.text)
-    if not match:
-        stripped = view.text.strip()
-        start = view.text.find(stripped[:1]) if stripped else 0
-        return start, start + min(len(stripped), 60)
-    start, end = match.span(1)
-    if end - start > _OPENING_MAX:
-        space = view.text.rfind(" ", start, start + _OPENING_MAX)
-        end = space if space > start else start + _OPENING_MAX
-    while end > start and view.text[end - 1] in " \t,:":
-        end -= 1
-    return start, end

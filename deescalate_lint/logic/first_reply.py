@@ -1,0 +1,81 @@
+"""First reply: after each upset customer turn, does the agent's next reply do X?
+
+Used by missing-empathy: the first agent reply after a customer turn that is
+upset on its own (the escalation detector's ``assess``) must hold an
+``expected`` phrase (an acknowledgement of the customer's feelings or
+situation); an apology is not in that list, so an apology alone does not
+count. Why the turn's own judgement and not the detector's persistence: a
+customer who is still upset but now only reads out an account number is not
+asking to be heard again; every turn where they say how they feel is.
+
+Agent turns made only of ``skip_turn`` phrases (listening noises, "one
+moment") are not the reply: the next agent turn is. Customer turns in a row
+are answered by one reply, judged once. A negated acknowledgement ("I don't
+understand why you're upset") does not count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from ..context import Conversation, TurnView
+from ..escalation import Escalation, EscalationDetector
+from ..model import Finding, Notice
+from . import GroupSpec, register
+from .common import group, kept, opening
+
+if TYPE_CHECKING:
+    from ..rulepack import Rule
+
+_LETTER = regex.compile(r"\p{L}")
+
+
+@register(
+    "first-reply",
+    groups=[
+        GroupSpec("expected", "agent", True, "what the first reply must hold"),
+        GroupSpec("skip_turn", "agent", False, "turns made only of these are not the reply"),
+    ],
+    doc="For each customer turn that is upset on its own (the escalation detector), "
+    "flags the agent's first reply after it when the reply holds no `expected` phrase "
+    "(negation respected). Turns made only of `skip_turn` phrases are not the reply.",
+)
+def check(
+    rule: Rule, convo: Conversation, options: Mapping[str, Any]
+) -> Iterator[Finding | Notice]:
+    detector = EscalationDetector.default()
+    waiting: tuple[TurnView, Escalation] | None = None
+    for view in convo.views:
+        if view.is_customer:
+            if waiting is None or not waiting[1].escalated:
+                state = detector.assess(convo, view)
+                if state.escalated:
+                    waiting = (view, state)
+            continue
+        if not view.is_agent or waiting is None or _only_skippable(rule, convo, view):
+            continue
+        customer, state = waiting
+        waiting = None
+        if kept(rule, convo, view, "expected"):
+            continue
+        start, end = opening(view)
+        if start == end:
+            continue
+        detail = f"The customer was upset in turn {customer.index + 1}: {state.describe()}."
+        yield convo.finding(rule, view, start, end, detail=detail)
+
+
+def _only_skippable(rule: Rule, convo: Conversation, view: TurnView) -> bool:
+    """True when every letter of the turn is inside a ``skip_turn`` phrase."""
+    hits = convo.hits(group(rule, view, "skip_turn"), view)
+    if not hits:
+        return not _LETTER.search(view.text)
+    text, last, rest = view.text, 0, []
+    for hit in hits:
+        rest.append(text[last : hit.start])
+        last = hit.end
+    rest.append(text[last:])
+    return not _LETTER.search("".join(rest))
