@@ -52,7 +52,8 @@ def check(
             continue
         if not seen_expected:
             mood = convo.mood_before(view.index)
-            why = f" The customer is upset ({mood.reason})." if mood and mood.upset else ""
+            why = f"The customer is upset ({mood.reason})." if mood and mood.upset else ""
             hit = hits[0]
-            yield convo.finding(rule, view, hit.start, hit.end, detail=why.strip() or None)
+            kind = hit.pattern.attrs.get("kind")
+            yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=why or None)
         return

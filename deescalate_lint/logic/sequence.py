@@ -92,4 +92,5 @@ def check(
         if mood.upset:
             hit = hits[0]
             detail = f"The customer is upset ({mood.reason})."
-            yield convo.finding(rule, view, hit.start, hit.end, detail=detail)
+            kind = hit.pattern.attrs.get("kind")
+            yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
