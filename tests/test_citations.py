@@ -1,7 +1,7 @@
 """Every citation points at a passage that is really there, under the heading it names.
 
-A citation names a guidance document, a ``section``, a range of ``lines`` and
-a ``key_phrase`` quoted from those lines. The checks
+A citation names a guidance document, a ``section``, a range of ``lines``, a
+``key_phrase`` quoted from those lines and a ``gloss`` in English. The checks
 (``citation_problems``) are strict enough that a wrong citation fails them;
 ``test_wrong_citations_are_caught`` proves each check on a deliberately wrong one.
 
@@ -52,6 +52,7 @@ KEY_PHRASE_MIN = 4
 KEY_PHRASE_MIN_CJK = 2
 #: A key phrase is a short quote, never a copied sentence.
 KEY_PHRASE_MAX = 60
+GLOSS_MAX = 160
 
 
 def read_lines(guidance_dir: Path, document: str) -> list[str]:
@@ -111,6 +112,14 @@ def citation_problems(citation: Citation, lines: list[str]) -> list[str]:
         problems.append(f"key phrase {phrase!r} has fewer than {minimum} letters")
     if len(phrase) > KEY_PHRASE_MAX:
         problems.append(f"key phrase is longer than {KEY_PHRASE_MAX} characters")
+
+    gloss = citation.gloss
+    if not gloss.strip():
+        problems.append("no gloss")
+    elif "\n" in gloss or len(gloss) > GLOSS_MAX:
+        problems.append(f"gloss is not one line of at most {GLOSS_MAX} characters")
+    elif not gloss.isascii():
+        problems.append("gloss is not plain English (paraphrase; do not quote the article)")
     return problems
 
 
@@ -146,6 +155,7 @@ GOOD = Citation(
     section="Tarjoa ratkaisu",
     lines=(29, 29),
     key_phrase="ellet ole varma",
+    gloss="Offer only a solution you are sure you can deliver.",
 )
 WRONG: dict[str, tuple[dict[str, Any], list[str]]] = {
     "section is part of a heading": ({"section": "Tarjoa"}, ["is not a heading line"]),
@@ -223,6 +233,10 @@ WRONG: dict[str, tuple[dict[str, Any], list[str]]] = {
         ["key phrase is longer than 60 characters"],
     ),
     "lines past the end": ({"lines": (29, 30)}, ["lines 29-30 are outside the document"]),
+    "no gloss": ({"gloss": " "}, ["no gloss"]),
+    "gloss too long": ({"gloss": "Offer only what you can deliver. " * 5}, ["not one line"]),
+    "gloss on two lines": ({"gloss": "Offer only\nwhat you can deliver."}, ["not one line"]),
+    "gloss quotes the article": ({"gloss": "Älä tarjoa ratkaisua."}, ["not plain English"]),
 }
 
 

@@ -92,6 +92,8 @@ def test_a_yaml_tag_inside_the_toml_is_only_text(tmp_path: Path) -> None:
         ("pattern", "does not compile"),
         ("language", "no language profile"),
         ("code", "already defined"),
+        ("no gloss", "a citation needs exactly: document, gloss, key_phrase, lines, section"),
+        ("empty gloss", "gloss must be one non-empty line"),
     ],
 )
 def test_a_broken_pack_is_one_clean_error(tmp_path: Path, broken: str, says: str) -> None:
@@ -106,6 +108,14 @@ def test_a_broken_pack_is_one_clean_error(tmp_path: Path, broken: str, says: str
         (folder / "rule.toml").write_text("code = [unclosed", encoding="utf-8")
     if broken == "language":
         (folder / "en.toml").rename(folder / "klingon.toml")
+    if broken.endswith("gloss"):
+        rule = folder / "rule.toml"
+        text = rule.read_text(encoding="utf-8")
+        gloss = next(line for line in text.splitlines() if line.startswith("gloss = "))
+        rule.write_text(
+            text.replace(gloss, 'gloss = "  "' if broken == "empty gloss" else ""),
+            encoding="utf-8",
+        )
     with pytest.raises(RulePackError) as raised:
         dl.Linter(rule_dirs=[packs])  # found when the linter is built, not mid-batch
     assert says in str(raised.value) and str(folder) in str(raised.value)

@@ -12,6 +12,7 @@ document = "000_c07f92b760b51e7a"
 section = "Tarjoa ratkaisu"
 lines = [29, 29]
 key_phrase = "ellet ole varma"
+gloss = "Offer only what you can deliver."
 """
 
 
