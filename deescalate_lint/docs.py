@@ -204,6 +204,7 @@ def render_rule(rule: Rule) -> str:
             f"- {c.title} (`{c.document}`), section “{c.section}”, "
             f"lines {c.lines[0]}–{c.lines[1]}: “{c.key_phrase}”"
         )
+        out.append(f"  {c.gloss}")
     out += [
         "",
         "## Suppressing it",

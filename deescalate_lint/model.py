@@ -78,6 +78,8 @@ class Citation:
     section: str
     lines: tuple[int, int]
     key_phrase: str
+    #: One line in English: what the passage says and why it supports the rule.
+    gloss: str
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class Citation:
             "section": self.section,
             "lines": list(self.lines),
             "key_phrase": self.key_phrase,
+            "gloss": self.gloss,
         }
 
 

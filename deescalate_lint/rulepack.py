@@ -42,7 +42,7 @@ _RULE_KEYS = {
     "skip_languages",
 }
 _LANG_KEYS = {"patterns", "examples", "language", "notes"}
-_CITATION_KEYS = {"document", "section", "lines", "key_phrase"}
+_CITATION_KEYS = {"document", "section", "lines", "key_phrase", "gloss"}
 
 
 @dataclass(frozen=True)
@@ -232,12 +232,16 @@ def _citation(where: str, item: Any) -> Citation:
         or not 1 <= lines[0] <= lines[1]
     ):
         raise RulePackError(where, "citation lines must be [first, last], 1-based")
+    gloss = item["gloss"]
+    if not isinstance(gloss, str) or not gloss.strip() or "\n" in gloss.strip():
+        raise RulePackError(where, "a citation's gloss must be one non-empty line of English")
     return Citation(
         document=document,
         title=str(sources[document]["title"]),
         section=str(item["section"]),
         lines=(lines[0], lines[1]),
         key_phrase=str(item["key_phrase"]),
+        gloss=gloss.strip(),
     )
 
 

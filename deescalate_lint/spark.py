@@ -36,7 +36,7 @@ FINDING_DDL = (
     "transcript string, turn int, speaker string, start int, end int, evidence string, "
     "message string, suggestion string, "
     "citations array<struct<document:string,title:string,section:string,"
-    "lines:array<int>,key_phrase:string>>, "
+    "lines:array<int>,key_phrase:string,gloss:string>>, "
     "language string"
 )
 FINDING_COLUMNS = (

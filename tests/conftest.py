@@ -1,25 +1,21 @@
-"""Shared fixtures: where the guidance lives, and a linter per rule and language."""
+"""Shared fixtures: where the guidance and corpora live (``shared_dirs``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from shared_dirs import SHARED, require_dir
 
-REPO = Path(__file__).resolve().parent.parent
-GUIDANCE = REPO.parent / "shared" / "guidance"
-CORPORA = REPO.parent / "shared" / "corpora"
+GUIDANCE = SHARED / "guidance"
+CORPORA = SHARED / "corpora"
 
 
 @pytest.fixture(scope="session")
 def guidance_dir() -> Path:
-    if not GUIDANCE.is_dir():
-        pytest.skip("../shared/guidance is not beside this checkout")
-    return GUIDANCE
+    return require_dir(GUIDANCE)
 
 
 @pytest.fixture(scope="session")
 def corpora_dir() -> Path:
-    if not CORPORA.is_dir():
-        pytest.skip("../shared/corpora is not beside this checkout")
-    return CORPORA
+    return require_dir(CORPORA)

@@ -7,19 +7,32 @@ engine backtracks as much as it can) plus generic traps: long words, long
 runs of spaces, apostrophes, quotes, CJK and Hangul runs. Linear work grows
 about 4x; quadratic work 16x. The test compares the two sizes' times, never
 an absolute time, so a slow or busy machine does not fail it.
+
+Inputs built to make a pattern backtrack are measured the same way: long
+runs of each trigger's prefix (the first half of a literal of the pattern,
+and all of it but the last letter, repeated without ever completing) and long
+runs of what a ``\\w*`` or ``.*?`` part consumes after a literal (its last
+letter again and again, or letters and spaces with no end in sight). A user
+pack with nested optional groups, overlapping alternatives and stacked lazy
+dots must finish with near-linear growth, or give up with the DL004 notice and
+go on with the other rules: never hang.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import regex
+from user_packs import make_pack
 
 import deescalate_lint as dl
 from deescalate_lint import patterns
+from deescalate_lint.engine import NOTICE_RULE_ERROR
 from deescalate_lint.languages import profile, supported_languages
+from deescalate_lint.model import Finding, Notice, Result
 from deescalate_lint.patterns import PatternGroup
 from deescalate_lint.rulepack import load_rules
 from deescalate_lint.textprep import prepare
@@ -61,6 +74,48 @@ def adversarial_text(group: PatternGroup, size: int) -> str:
     words = [w for spec in group.specs for w in _WORDS.findall(spec.source)[:3]]
     block = " ".join(words[:200]) + " " + "".join(_GENERIC)
     return (block * (size // len(block) + 1))[:size]
+
+
+#: Escapes, classes and counted repeats: none of them is literal text.
+_NOT_LITERAL = regex.compile(
+    r"\(\?(?:[:!=>]|<[!=]|P?<\w+>)|\\[pPN]\{[^}]*\}|\\.|\[(?:\\.|[^\]])*\]|\{\d*,?\d*\}"
+)
+#: What is left between the operators: runs of literal text.
+_LITERAL = regex.compile(r"[^()?*+|.^$\x00]+")
+
+
+def literals(source: str) -> list[str]:
+    """A pattern's first run of literal text and its two longest (two letters or more)."""
+    plain = _NOT_LITERAL.sub("\x00", source.replace("\\x20", " "))
+    runs = [run.strip() for run in _LITERAL.findall(plain)]
+    runs = [run for run in runs if sum(c.isalpha() for c in run) >= 2]
+    return list(dict.fromkeys(runs[:1] + sorted(runs, key=len, reverse=True)[:2]))
+
+
+def backtracking_text(group: PatternGroup, size: int, kind: str) -> str:
+    """Text of about ``size`` characters built to make ``group``'s patterns backtrack.
+
+    It opens with the group's words (so the literal prefilter lets every
+    pattern run), then gives each literal of each pattern an equal share of
+    ``size``: ``prefixes``, runs of its first half and of all but its last
+    letter, never completed (joined and spaced); ``consumed``, the literal
+    followed by a run of its last letter and by letters and spaces that a
+    ``\\w*`` or ``.*?`` after it would swallow.
+    """
+    found = [run for spec in group.specs for run in literals(spec.source)]
+    words = [w for spec in group.specs for w in _WORDS.findall(spec.source)]
+    head = " ".join(words[:400]) + "\n"
+    share = max(8, size // max(1, len(found)))
+    parts = []
+    for run in found:
+        if kind == "prefixes":
+            half, most = run[: max(1, len(run) // 2)], run[:-1]
+            parts += [half * (share // (2 * len(half))), (most + " ") * (share // (2 * len(most)))]
+        else:
+            last = run[-1]
+            parts += [run + last * (share // 2), run + f" {last}x" * (share // 6)]
+    body = " ".join(parts)
+    return head + (body * (size // max(1, len(body)) + 1))[:size]
 
 
 def timed(work: Callable[[], object], repeat: int = 3) -> float:
@@ -117,6 +172,36 @@ def test_shipped_group_grows_linearly(where: str, group: PatternGroup) -> None:
     assert_linear(run, where)
 
 
+@pytest.mark.parametrize("kind", ["prefixes", "consumed"])
+@pytest.mark.parametrize(("where", "group"), GROUPS, ids=[w for w, _ in GROUPS])
+def test_shipped_group_grows_linearly_on_backtracking_runs(
+    where: str, group: PatternGroup, kind: str
+) -> None:
+    if group.compiled is None:
+        pytest.skip("empty group")
+
+    def run(size: int) -> Callable[[], object]:
+        text = backtracking_text(group, size, kind)
+        return lambda: list(group.finditer(text))
+
+    # Start where the time is well above the timer's noise: below that, fixed
+    # costs and a busy machine, not the growth, shape the ratio.
+    base = SMALL
+    while base < 64 * SMALL and timed(run(base), repeat=1) < 3 * NOISE:
+        base *= 2
+    assert_linear(run, f"{where} on {kind}", base=base)
+
+
+def test_backtracking_runs_hold_the_triggers_halves() -> None:
+    """The inputs are what they claim: prefixes that never complete, long consumed runs."""
+    [group] = [g for w, g in GROUPS if w == "unrealistic-promise/en/trigger"]
+    assert "guarantee" in literals(group.specs[0].source)
+    prefixes = backtracking_text(group, 4 * SMALL, "prefixes")
+    assert "guarguarguar" in prefixes and "guarante guarante " in prefixes
+    consumed = backtracking_text(group, 4 * SMALL, "consumed")
+    assert "guarantee" + "e" * 20 in consumed and "guarantee ex ex ex" in consumed
+
+
 TRAPS = {
     "placeholders": "{{ " * 50 + "{% " * 50 + "${" * 20 + "%NAME" * 20 + "<<x" * 20,
     "quotes": '"a ' * 200 + "“b " * 100 + "„c " * 100 + "«d " * 100,
@@ -149,3 +234,61 @@ def test_whole_pipeline_on_one_long_turn_grows_linearly(trap: str) -> None:
 
     linter.results({"language": "en", "turns": [{"speaker": "agent", "text": "warm up, sorry"}]})
     assert_linear(run, f"pipeline on {trap}")
+
+
+#: Patterns of a user pack that backtrack (a lot) on text built for them:
+#: (pattern, a needle that lets the prefilter run it, the unit repeated).
+USER_TRAPS = {
+    "nested optional groups": (r"(?:a?){20}a{20}", "a" * 20, "a" * 19 + " "),
+    "nested quantifiers": (r"(\w+\s?)*x", "x", "ab "),
+    "overlapping alternatives": (r"(?:a|a)*b", "b", "a" * 30 + " "),
+    "stacked lazy dots": (r"sorry.*?.*?.*?again", "again", "sorry "),
+}
+#: The time limit the linter really runs with (the fixture above lifts it).
+REAL_MATCH_TIMEOUT = patterns.MATCH_TIMEOUT
+#: A long text, where a quadratic pattern needs several times its time limit
+#: (``match_budget``): on it a trap either times out or shows it is not one.
+PROBE = 64 * SMALL
+
+
+def _timeouts(results: list[Result]) -> list[Notice]:
+    return [r for r in results if isinstance(r, Notice) and r.code == NOTICE_RULE_ERROR]
+
+
+@pytest.mark.parametrize("trap", sorted(USER_TRAPS))
+def test_a_backtracking_user_pack_finishes_or_times_out_and_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trap: str
+) -> None:
+    """Finishes with near-linear growth, or reports DL004 and still runs the shipped rules.
+
+    First one long text (``PROBE``): a pattern that does not give up on it
+    finished within its time limit, and must then also grow near-linearly.
+    """
+    monkeypatch.setattr(patterns, "MATCH_TIMEOUT", REAL_MATCH_TIMEOUT)
+    pattern, needle, unit = USER_TRAPS[trap]
+    make_pack(tmp_path, "trap", "CUST9", [pattern])
+    seen: list[list[Result]] = []
+
+    def run(size: int) -> Callable[[], object]:
+        text = needle + " " + (unit * (size // len(unit) + 1))[:size] + " Calm down."
+        transcript = {"language": "en", "turns": [{"speaker": "agent", "text": text}]}
+
+        def lint() -> None:
+            # A new linter each time: a rule that timed out is off for the rest of a run.
+            linter = dl.Linter(rule_dirs=[tmp_path], select=["CUST9", "defensive-phrasing"])
+            seen.append(linter.results(transcript))
+
+        return lint
+
+    run(PROBE)()
+    if not _timeouts(seen[0]):
+        try:
+            assert_linear(run, f"user pattern {pattern}", base=4 * SMALL)
+        except AssertionError:
+            if not any(_timeouts(results) for results in seen):
+                raise  # slow without ever giving up: the time limit did not hold
+    for results in seen:
+        for notice in _timeouts(results):
+            assert notice.rule == "trap" and "timed out" in notice.message
+        # Timed out or not, the shipped rule checked the same text.
+        assert "Calm down" in [r.evidence for r in results if isinstance(r, Finding)]

@@ -45,6 +45,7 @@ def test_lint_returns_findings_with_the_documented_shape() -> None:
         "section",
         "lines",
         "key_phrase",
+        "gloss",
     }
     json.dumps(record)  # serialisable as is
 

@@ -1,34 +1,257 @@
-"""Every citation resolves: the document exists, the lines exist, the key phrase is there."""
+"""Every citation points at a passage that is really there, under the heading it names.
+
+A citation names a guidance document, a ``section``, a range of ``lines``, a
+``key_phrase`` quoted from those lines and a ``gloss`` in English. The checks
+(``citation_problems``) are strict enough that a wrong citation fails them;
+``test_wrong_citations_are_caught`` proves each check on a deliberately wrong one.
+
+Heading lines. The guidance articles are plain text taken from web pages: a
+heading is a line of its own, while a paragraph is one long line. A line is
+a heading when it
+
+* stands alone: the lines before and after it are blank (or the document's
+  edge), so items of a list and the lines of a byline are not headings;
+* is short: at most ``HEADING_MAX`` characters once stripped (the longest
+  heading in the five articles has 104; the shortest one-sentence paragraph
+  that stands alone has 160);
+* holds no sentence break (``.``, ``!``, ``?`` or ``。`` followed by more
+  text), so a paragraph of several sentences is never a heading;
+* does not end the way a sentence or a lead-in does here: with ``:`` (a list's
+  lead-in, "yleisimmät ... ovat:") or the Chinese full stop ``。`` (a
+  one-sentence Chinese paragraph such as "我犯了一次错误，只犯过一次。").
+  A final ``.`` is allowed: Korean and German headings have one ("공감.",
+  "3.").
+
+A citation's ``section`` must be the exact text (stripped) of the heading
+line nearest above its first cited line, so no other heading stands between
+them, and no heading may fall inside the cited lines (the heading comes
+before the passage, not in it).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
+import regex
 
+from deescalate_lint.model import Citation
 from deescalate_lint.resources import read_toml, shipped_rules_dir
 from deescalate_lint.rulepack import load_rules
 
 CITATIONS = [(rule.slug, c) for rule in load_rules() for c in rule.citations]
+
+HEADING_MAX = 110
+#: A sentence ends and more text follows it on the same line.
+_SENTENCE_BREAK = regex.compile(r"[.!?。！？][\"'”’»)）]*\s*\S")
+_CJK = regex.compile(r"[\p{Han}\p{Hangul}]")
+#: Letters a key phrase needs at the least: "und" or "的" could be found anywhere.
+KEY_PHRASE_MIN = 4
+KEY_PHRASE_MIN_CJK = 2
+#: A key phrase is a short quote, never a copied sentence.
+KEY_PHRASE_MAX = 60
+GLOSS_MAX = 160
+
+
+def read_lines(guidance_dir: Path, document: str) -> list[str]:
+    return (guidance_dir / f"{document}.txt").read_text(encoding="utf-8").splitlines()
+
+
+def heading_lines(lines: list[str]) -> dict[int, str]:
+    """The heading lines of a document (see the module docstring): 1-based number -> text."""
+    headings = {}
+    for index, line in enumerate(lines):
+        text = line.strip()
+        before = lines[index - 1].strip() if index > 0 else ""
+        after = lines[index + 1].strip() if index + 1 < len(lines) else ""
+        if (
+            text
+            and not before
+            and not after
+            and len(text) <= HEADING_MAX
+            and not _SENTENCE_BREAK.search(text)
+            and not text.endswith((":", "：", "。"))
+        ):
+            headings[index + 1] = text
+    return headings
+
+
+def citation_problems(citation: Citation, lines: list[str]) -> list[str]:
+    """What is wrong with ``citation`` of the document ``lines``; empty when nothing is."""
+    first, last = citation.lines
+    if not 1 <= first <= last <= len(lines):
+        return [f"lines {first}-{last} are outside the document ({len(lines)} lines)"]
+    problems = []
+    headings = heading_lines(lines)
+    above = [number for number in headings if number < first]
+    inside = [number for number in headings if first <= number <= last]
+    if citation.section not in headings.values():
+        problems.append(f"section {citation.section!r} is not a heading line of the document")
+    elif (not above or headings[above[-1]] != citation.section) and not any(
+        headings[number] == citation.section for number in inside
+    ):
+        nearest = repr(headings[above[-1]]) if above else "none"
+        problems.append(
+            f"section {citation.section!r} is not the heading nearest above line {first} "
+            f"(that is {nearest})"
+        )
+    if inside:
+        problems.append(
+            f"heading line {inside[0]} ({headings[inside[0]]!r}) is inside the cited lines "
+            f"{first}-{last}: cite the lines under the heading"
+        )
+
+    phrase = citation.key_phrase
+    if phrase not in "\n".join(lines[first - 1 : last]):
+        problems.append(f"key phrase {phrase!r} is not in lines {first}-{last}")
+    letters = sum(1 for char in phrase if char.isalpha())
+    minimum = KEY_PHRASE_MIN_CJK if _CJK.search(phrase) else KEY_PHRASE_MIN
+    if letters < minimum:
+        problems.append(f"key phrase {phrase!r} has fewer than {minimum} letters")
+    if len(phrase) > KEY_PHRASE_MAX:
+        problems.append(f"key phrase is longer than {KEY_PHRASE_MAX} characters")
+
+    gloss = citation.gloss
+    if not gloss.strip():
+        problems.append("no gloss")
+    elif "\n" in gloss or len(gloss) > GLOSS_MAX:
+        problems.append(f"gloss is not one line of at most {GLOSS_MAX} characters")
+    elif not gloss.isascii():
+        problems.append("gloss is not plain English (paraphrase; do not quote the article)")
+    return problems
 
 
 @pytest.mark.parametrize(
     ("slug", "citation"), CITATIONS, ids=lambda x: x if isinstance(x, str) else ""
 )
 def test_citation_resolves(guidance_dir: Path, slug: str, citation: object) -> None:
-    from deescalate_lint.model import Citation
-
     assert isinstance(citation, Citation)
     path = guidance_dir / f"{citation.document}.txt"
     assert path.is_file(), f"{slug}: no guidance document {citation.document}"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    first, last = citation.lines
-    assert 1 <= first <= last <= len(lines), f"{slug}: lines {first}-{last} outside the document"
-    passage = "\n".join(lines[first - 1 : last])
-    assert citation.key_phrase in passage, f"{slug}: key phrase not in lines {first}-{last}"
-    assert citation.section in "\n".join(lines[:last]), f"{slug}: section heading not found"
-    # A key phrase is a short quote, never a copied sentence.
-    assert len(citation.key_phrase) <= 60
+    problems = citation_problems(citation, read_lines(guidance_dir, citation.document))
+    assert not problems, f"{slug}: {citation.document} lines {citation.lines}: {problems}"
+
+
+def test_heading_lines_are_the_articles_headings(guidance_dir: Path) -> None:
+    german = heading_lines(read_lines(guidance_dir, "004_5edd5e7f3c5012c5"))
+    assert [german[n] for n in (5, 9, 13, 17, 21)] == ["1", "2", "3.", "4", "5"]
+    finnish = heading_lines(read_lines(guidance_dir, "003_1ad06c1c074282d4"))
+    assert finnish[15] == "de-eskalaatiotekniikat Asiakaspalvelussa"
+    assert finnish[87] == "käytä EQ-konsepteja kokonaisasiakasvuorovaikutukseen"
+    assert 21 not in finnish  # a list's lead-in ("... ovat:")
+    assert 17 not in finnish  # a one-sentence paragraph that stands alone
+    chinese = heading_lines(read_lines(guidance_dir, "001_f0bd0f1fe8cb8512"))
+    assert chinese[32] == "让他们发泄" and 36 not in chinese  # "我犯了一次错误，只犯过一次。"
+    korean = heading_lines(read_lines(guidance_dir, "002_f1c90daab90744e9"))
+    assert korean[27] == "공감." and 29 not in korean
+
+
+#: A correct citation, and ways to get it wrong: (what is changed, the problem expected).
+GOOD = Citation(
+    document="000_c07f92b760b51e7a",
+    title="Miten käsitellä suullisesti loukkaavia asiakkaita",
+    section="Tarjoa ratkaisu",
+    lines=(29, 29),
+    key_phrase="ellet ole varma",
+    gloss="Offer only a solution you are sure you can deliver.",
+)
+WRONG: dict[str, tuple[dict[str, Any], list[str]]] = {
+    "section is part of a heading": ({"section": "Tarjoa"}, ["is not a heading line"]),
+    "section is paragraph text": (
+        {"section": "Kun olet vahvistanut asiakkaan"},
+        ["is not a heading line"],
+    ),
+    "section is a later heading": (
+        {"section": "Tarjoa ratkaisu", "lines": (17, 17), "key_phrase": "älä keskeytä"},
+        ["not the heading nearest above line 17"],
+    ),
+    "another heading in between": (
+        {"section": "Kuuntele valitusta"},
+        ["not the heading nearest above line 29 (that is 'Tarjoa ratkaisu')"],
+    ),
+    "lines include the heading": (
+        {"lines": (27, 29)},
+        ["heading line 27 ('Tarjoa ratkaisu') is inside"],
+    ),
+    "lines run into the next section": (
+        {"section": "Korjaa ongelma uudelleen", "lines": (25, 29)},
+        ["heading line 27 ('Tarjoa ratkaisu') is inside"],
+    ),
+    "German section 5 for step 3": (
+        {
+            "document": "004_5edd5e7f3c5012c5",
+            "section": "5",
+            "lines": (15, 15),
+            "key_phrase": "Mitfühlen und entschuldigen",
+        },
+        ["not the heading nearest above line 15 (that is '3.')"],
+    ),
+    "German section 3 for 3.": (
+        {
+            "document": "004_5edd5e7f3c5012c5",
+            "section": "3",
+            "lines": (15, 15),
+            "key_phrase": "Mitfühlen und entschuldigen",
+        },
+        ["section '3' is not a heading line"],
+    ),
+    "und over lines 1-27": (
+        {
+            "document": "004_5edd5e7f3c5012c5",
+            "section": "Umgang mit schwierigen Kunden in der Dienstleistungsbranche",
+            "lines": (1, 27),
+            "key_phrase": "und",
+        },
+        ["heading line 1 (", "fewer than 4"],
+    ),
+    "key phrase und": (
+        {
+            "document": "004_5edd5e7f3c5012c5",
+            "section": "5",
+            "lines": (23, 23),
+            "key_phrase": "und",
+        },
+        ["key phrase 'und' has fewer than 4 letters"],
+    ),
+    "key phrase one Han character": (
+        {
+            "document": "001_f0bd0f1fe8cb8512",
+            "section": "远离电子邮件",
+            "lines": (16, 16),
+            "key_phrase": "邮",
+        },
+        ["key phrase '邮' has fewer than 2 letters"],
+    ),
+    "key phrase from another section": (
+        {"key_phrase": "älä keskeytä"},
+        ["key phrase 'älä keskeytä' is not in lines 29-29"],
+    ),
+    "key phrase too long": (
+        {"key_phrase": "Älä tarjoa ratkaisua, ellet ole varma, että voit toimittaa sen."},
+        ["key phrase is longer than 60 characters"],
+    ),
+    "lines past the end": ({"lines": (29, 30)}, ["lines 29-30 are outside the document"]),
+    "no gloss": ({"gloss": " "}, ["no gloss"]),
+    "gloss too long": ({"gloss": "Offer only what you can deliver. " * 5}, ["not one line"]),
+    "gloss on two lines": ({"gloss": "Offer only\nwhat you can deliver."}, ["not one line"]),
+    "gloss quotes the article": ({"gloss": "Älä tarjoa ratkaisua."}, ["not plain English"]),
+}
+
+
+def test_the_correct_citation_passes(guidance_dir: Path) -> None:
+    assert citation_problems(GOOD, read_lines(guidance_dir, GOOD.document)) == []
+
+
+@pytest.mark.parametrize("case", sorted(WRONG))
+def test_wrong_citations_are_caught(guidance_dir: Path, case: str) -> None:
+    changes, expected = WRONG[case]
+    citation = dataclasses.replace(GOOD, **changes)
+    problems = citation_problems(citation, read_lines(guidance_dir, citation.document))
+    assert len(problems) == len(expected), problems
+    for problem, says in zip(problems, expected, strict=True):
+        assert says in problem, problems
 
 
 def test_source_titles_match_the_documents(guidance_dir: Path) -> None:

@@ -9,12 +9,12 @@ that rule off for the rest of the run) instead of a hang.
 from __future__ import annotations
 
 import json
-import textwrap
 import time
 from pathlib import Path
 
 import pytest
 from cli_run import run_cli
+from user_packs import make_pack
 
 import deescalate_lint as dl
 from deescalate_lint.engine import NOTICE_RULE_ERROR
@@ -22,54 +22,8 @@ from deescalate_lint.errors import RulePackError
 from deescalate_lint.model import Finding, Notice
 from deescalate_lint.patterns import match_budget
 
-CITATION = """
-[[citations]]
-document = "000_c07f92b760b51e7a"
-section = "Tarjoa ratkaisu"
-lines = [27, 29]
-key_phrase = "ellet ole varma"
-"""
-
 #: Nested quantifiers with no literal to anchor on: exponential on "ab ab ... !".
 CATASTROPHIC = r"(\w+\s?)+$"
-
-
-def make_pack(
-    root: Path, slug: str, code: str, patterns: list[str], extra_files: dict[str, str] | None = None
-) -> Path:
-    """A user rule pack folder ``root/slug`` with one English phrase rule."""
-    folder = root / slug
-    folder.mkdir(parents=True)
-    (folder / "rule.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            code = "{code}"
-            slug = "{slug}"
-            logic = "phrase"
-            message = "Custom check."
-            suggestion = "Say it another way."
-            """
-        )
-        + CITATION,
-        encoding="utf-8",
-    )
-    listed = ", ".join(json.dumps(p) for p in patterns)
-    (folder / "en.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [patterns]
-            trigger = [{listed}]
-
-            [examples]
-            should_flag = ["[[bananas]] again"]
-            should_not_flag = ["apples again"]
-            """
-        ),
-        encoding="utf-8",
-    )
-    for name, content in (extra_files or {}).items():
-        (folder / name).write_text(content, encoding="utf-8")
-    return folder
 
 
 def test_a_user_pack_adds_a_rule(tmp_path: Path) -> None:
@@ -138,6 +92,8 @@ def test_a_yaml_tag_inside_the_toml_is_only_text(tmp_path: Path) -> None:
         ("pattern", "does not compile"),
         ("language", "no language profile"),
         ("code", "already defined"),
+        ("no gloss", "a citation needs exactly: document, gloss, key_phrase, lines, section"),
+        ("empty gloss", "gloss must be one non-empty line"),
     ],
 )
 def test_a_broken_pack_is_one_clean_error(tmp_path: Path, broken: str, says: str) -> None:
@@ -152,6 +108,14 @@ def test_a_broken_pack_is_one_clean_error(tmp_path: Path, broken: str, says: str
         (folder / "rule.toml").write_text("code = [unclosed", encoding="utf-8")
     if broken == "language":
         (folder / "en.toml").rename(folder / "klingon.toml")
+    if broken.endswith("gloss"):
+        rule = folder / "rule.toml"
+        text = rule.read_text(encoding="utf-8")
+        gloss = next(line for line in text.splitlines() if line.startswith("gloss = "))
+        rule.write_text(
+            text.replace(gloss, 'gloss = "  "' if broken == "empty gloss" else ""),
+            encoding="utf-8",
+        )
     with pytest.raises(RulePackError) as raised:
         dl.Linter(rule_dirs=[packs])  # found when the linter is built, not mid-batch
     assert says in str(raised.value) and str(folder) in str(raised.value)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from deescalate_lint import Linter
-from deescalate_lint.detection import detect, turn_language
+from deescalate_lint.detection import detect, turn_language, turn_languages
 from deescalate_lint.engine import NOTICE_LANGUAGE, NOTICE_RULE_LANGUAGE
 from deescalate_lint.languages import supported_languages
 from deescalate_lint.model import Finding, Notice
@@ -272,6 +272,11 @@ SWITCHES = [
     ("Anteeksi, en puhu saksaa. Voitteko auttaa minua suomeksi?", "de", "fi"),
     ("Entschuldigung, ich spreche kein Englisch. Können Sie mir auf Deutsch helfen?", "en", "de"),
 ]
+#: An ordinary turn in each conversation language of SWITCHES.
+HOME_TURNS = {
+    "de": "Ich schaue mir das gleich an und melde mich dann bei Ihnen.",
+    "en": "I will look into it now and get back to you in a minute.",
+}
 #: Turns with a few foreign words stay in the conversation's language.
 STAYS = [
     "Hi, mein Account ist gelocked, kann ich das resetten?",
@@ -287,7 +292,14 @@ def test_strong_code_switch_is_judged_in_the_other_language(
     if expected not in supported_languages():
         pytest.skip(f"{expected} has no language profile in this checkout")
     assert turn_language(text, conversation) == expected
-    assert turn_language(text, conversation) == expected
+    # Inside a conversation too, on the path the Linter takes (``turn_languages``):
+    # only the switched turn leaves the conversation's language.
+    home = HOME_TURNS[conversation]
+    assert turn_languages([home, text, home], conversation) == [
+        conversation,
+        expected,
+        conversation,
+    ]
 
 
 @pytest.mark.parametrize("text", STAYS)

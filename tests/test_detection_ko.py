@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from deescalate_lint import Linter
-from deescalate_lint.detection import detect, turn_language
+from deescalate_lint.detection import detect, turn_language, turn_languages
 from deescalate_lint.engine import NOTICE_LANGUAGE, NOTICE_RULE_LANGUAGE
 from deescalate_lint.model import Finding, Notice
 
@@ -259,7 +259,10 @@ SWITCHES = [
 @pytest.mark.parametrize(("text", "language"), SWITCHES)
 def test_strong_switch_away_from_korean(text: str, language: str) -> None:
     assert turn_language(text, "ko") == language
-    assert turn_language(text, "ko") == turn_language(text, "ko")
+    # In a Korean conversation too, on the path the Linter takes (``turn_languages``):
+    # only the switched turn leaves Korean.
+    turns = ["주문한 물건이 아직 안 왔어요.", text, "네, 확인해 드리겠습니다."]
+    assert turn_languages(turns, "ko") == ["ko", language, "ko"]
 
 
 #: Turns that stay Korean: a few Latin words or a short English aside are not a switch.

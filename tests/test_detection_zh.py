@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from deescalate_lint import Linter
-from deescalate_lint.detection import detect, turn_language
+from deescalate_lint.detection import detect, turn_language, turn_languages
 from deescalate_lint.engine import NOTICE_LANGUAGE, NOTICE_RULE_LANGUAGE
 from deescalate_lint.languages import supported_languages
 from deescalate_lint.model import Finding, Notice, Role, Transcript, Turn
@@ -286,7 +286,10 @@ STAYS_ZH = [
 @pytest.mark.parametrize("text", STAYS_ZH)
 def test_light_code_switching_stays_zh(text: str) -> None:
     assert turn_language(text, "zh") == "zh"
-    assert turn_language(text, "zh") == turn_language(text, "zh")
+    # Beside a turn that does switch, on the path the Linter takes (``turn_languages``),
+    # it still stays Chinese: the switch is per turn, not caught from a neighbour.
+    english = "Sorry, I don't speak Chinese. Can you help me in English, please?"
+    assert turn_languages(["您好，请问有什么可以帮您？", english, text], "zh") == ["zh", "en", "zh"]
 
 
 def test_an_english_turn_in_a_zh_chat_is_english() -> None:

@@ -116,6 +116,7 @@ def _made_up_language(root: Path) -> None:
             section = "anna asiakkaasi puhua"
             lines = [39, 41]
             key_phrase = "Anna heidän suorittaa ensin"
+            gloss = "Let upset customers finish what they have to say before you answer."
             """
         ),
         encoding="utf-8",

@@ -41,6 +41,7 @@ def test_every_rule_page_says_everything(rule: object) -> None:
         assert f"`{key}`" in page
     for citation in rule.citations:
         assert citation.key_phrase in page and citation.section in page
+        assert citation.gloss in page
     for language, pack in rule.packs.items():
         assert f"(`{language}`)" in page
         for example in (*pack.should_flag, *pack.should_not_flag):
