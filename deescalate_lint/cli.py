@@ -6,7 +6,8 @@ inputs are still linted and reported). ``--exit-zero`` turns 1 into 0, never 2.
 
 Configuration is found per file (see ``config.py``); command-line options win
 over it. ``lint-transcript rules`` lists the rules, ``lint-transcript rule
-NAME`` explains one (``explain.py``).
+NAME`` explains one (``explain.py``), ``lint-transcript check-pack DIR``
+runs a rule pack's examples and checks its citations (``checkpack.py``).
 """
 
 from __future__ import annotations
@@ -133,6 +134,10 @@ def _main(args_list: list[str]) -> int:
         from .explain import main as explain_main
 
         return explain_main(args_list)
+    if args_list and args_list[0] == "check-pack":
+        from .checkpack import main as check_pack_main
+
+        return check_pack_main(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:

@@ -324,7 +324,8 @@ def load_languages(extra_dirs: tuple[Path, ...] = ()) -> Languages:
 
     Cached by folder list, so every linter of a run shares one set.
     """
-    roots = [shipped_rules_dir(), *extra_dirs]
+    shipped = shipped_rules_dir()
+    roots = [shipped, *(d for d in extra_dirs if d.resolve() != shipped.resolve())]
     files: dict[str, Path] = {}
     for root in roots:
         for path in sorted((root / "languages").glob("*.toml")):
