@@ -28,8 +28,8 @@ from .engine import Linter
 from .errors import InputError
 from .model import FINDING_FIELDS, Finding, Result, Transcript
 from .readers import Source
-from .readers.canonical import transcript_from_any
 from .readers.chat import is_message_list, transcript_from_messages
+from .readers.json_shapes import transcript_from_any
 from .readers.tabular import ConversationBuilder
 from .readers.text import parse_text
 

@@ -22,7 +22,7 @@ from .logic import logic_for
 from .model import Finding, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
 from .readers import Source, check_reader_options, iter_sources, read_source
-from .readers.canonical import transcript_from_any
+from .readers.json_shapes import transcript_from_any
 from .readers.text import parse_text
 from .roles import RoleTable, default_role_table
 from .rulepack import Rule, load_rules
