@@ -21,9 +21,7 @@ from .languages import supported_languages
 from .logic import logic_for
 from .model import Finding, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
-from .readers import Source, check_reader_options, iter_sources, read_source
-from .readers.json_shapes import transcript_from_any
-from .readers.text import parse_text
+from .readers import Source, TranscriptLike, check_reader_options, coerce, iter_sources, read_source
 from .roles import RoleTable, default_role_table
 from .rulepack import Rule, load_rules
 
@@ -32,8 +30,6 @@ NOTICE_LANGUAGE = "DL001"
 NOTICE_INPUT = "DL002"
 NOTICE_RULE_LANGUAGE = "DL003"
 NOTICE_RULE_ERROR = "DL004"
-
-TranscriptLike = Transcript | Mapping[str, Any] | str
 
 
 @dataclass(frozen=True)
@@ -107,16 +103,7 @@ class Linter:
 
     def results(self, transcript: TranscriptLike, language: str | None = None) -> list[Result]:
         """Findings and notices for one transcript, in a stable order."""
-        return self._lint_transcript(self.coerce(transcript), language)
-
-    def coerce(self, transcript: TranscriptLike) -> Transcript:
-        if isinstance(transcript, Transcript):
-            return transcript
-        if isinstance(transcript, str):
-            return parse_text(transcript, "<string>", self.roles)
-        if isinstance(transcript, Mapping):
-            return transcript_from_any(transcript, "<object>", self.roles)
-        raise TypeError(f"cannot lint a {type(transcript).__name__}")
+        return self._lint_transcript(coerce(transcript, self.roles), language)
 
     # -- files -------------------------------------------------------------
 

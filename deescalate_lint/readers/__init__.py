@@ -18,17 +18,25 @@ Each registers itself when its module is imported (``registry.register``);
 the import below is the list of built-in reader modules (every sniff is
 strict enough not to claim another reader's content, so their order does not
 matter).
+
+``coerce`` is the one way an object a caller hands in (a ``Transcript``, a
+JSON-shaped dict, a chat message list, plain text) becomes a ``Transcript``.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
+from ..model import Transcript
+from ..roles import RoleTable
 from . import captions, json_shapes, tabular, text  # noqa: F401 - each registers its readers
+from .chat import is_message_list, transcript_from_messages
+from .json_shapes import transcript_from_any
 from .registry import (
     ReaderOptions,
     ReaderSpec,
@@ -41,6 +49,31 @@ from .registry import (
     register,
 )
 from .source import Source
+from .text import parse_text
+
+#: What ``coerce`` accepts: a transcript, a JSON-shaped dict of any supported
+#: shape, a chat message list, or plain text (a transcript or a template).
+TranscriptLike = Transcript | Mapping[str, Any] | Sequence[Mapping[str, Any]] | str
+
+
+def coerce(obj: TranscriptLike, roles: RoleTable, label: str | None = None) -> Transcript:
+    """``obj`` as a ``Transcript``; ``label`` names it in results and errors.
+
+    Why one function: the Python API, ``lint_many`` and Spark all take objects
+    rather than files, and must read them exactly as the file readers do.
+    The default label is ``<string>`` for text and ``<object>`` for the rest.
+    Raises ``InputError`` for an unreadable object, ``TypeError`` for a type
+    that is not a transcript at all.
+    """
+    if isinstance(obj, Transcript):
+        return obj
+    if isinstance(obj, str):
+        return parse_text(obj, label or "<string>", roles)
+    if isinstance(obj, Mapping):
+        return transcript_from_any(obj, label or "<object>", roles)
+    if isinstance(obj, Sequence) and is_message_list(obj):
+        return transcript_from_messages(obj, label or "<object>")
+    raise TypeError(f"cannot lint a {type(obj).__name__}")
 
 
 def iter_sources(paths: Iterable[str]) -> Iterator[Source | InputError]:
@@ -91,8 +124,10 @@ __all__ = [
     "ReaderOptions",
     "ReaderSpec",
     "Source",
+    "TranscriptLike",
     "check_reader_options",
     "choose_reader",
+    "coerce",
     "iter_sources",
     "known_extensions",
     "read_source",
