@@ -9,8 +9,7 @@ tokens only on demand) -> ``logic`` types driven by ``rulepack`` data, with
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from .context import Conversation
 from .errors import ConfigError, InputError
 from .languages import supported_languages
 from .logic import logic_for
-from .model import Finding, Notice, Result, Role, Severity, Transcript
+from .model import Finding, Linted, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
 from .readers import Source, TranscriptLike, check_reader_options, coerce, iter_sources, read_source
 from .roles import RoleTable, default_role_table
@@ -30,15 +29,6 @@ NOTICE_LANGUAGE = "DL001"
 NOTICE_INPUT = "DL002"
 NOTICE_RULE_LANGUAGE = "DL003"
 NOTICE_RULE_ERROR = "DL004"
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What linting one input produced: results per transcript, and read errors."""
-
-    path: str
-    results: tuple[Result, ...]
-    errors: tuple[InputError, ...]
 
 
 class Linter:
@@ -82,10 +72,6 @@ class Linter:
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         self.input_format = input_format
-        #: Called with each transcript read from a file and its results, before
-        #: they are yielded: the CLI's hook for reporters that need the transcript
-        #: (line numbers in templates, JUnit's clean test cases).
-        self.on_transcript: Callable[[Transcript, list[Result]], None] | None = None
         #: Rules switched off for the rest of this linter's life after a pattern
         #: timed out (slug -> what timed out). Why: a pattern that is too slow on
         #: one turn is usually too slow on every turn, and a batch of a million
@@ -103,34 +89,53 @@ class Linter:
 
     def results(self, transcript: TranscriptLike, language: str | None = None) -> list[Result]:
         """Findings and notices for one transcript, in a stable order."""
-        return self._lint_transcript(coerce(transcript, self.roles), language)
+        return list(self.lint_transcript(coerce(transcript, self.roles), language).results)
 
-    # -- files -------------------------------------------------------------
+    def lint_transcript(self, transcript: Transcript, language: str | None = None) -> Linted:
+        """One transcript already read (by a reader, or in a worker process) as its item."""
+        return Linted(
+            transcript.path, transcript, tuple(self._lint_transcript(transcript, language))
+        )
+
+    # -- files: one item per transcript, source-level notice or read error ---
+
+    def run(self, paths: Iterable[str]) -> Iterator[Linted]:
+        """Every item for files, directories and ``-`` (stdin), in input order."""
+        for source in iter_sources(paths):
+            if isinstance(source, InputError):
+                yield failed(source)
+            else:
+                yield from self.run_source(source)
+
+    def run_source(self, source: Source) -> Iterator[Linted]:
+        """The items of one source; an empty one, or one without transcripts, says so."""
+        if source.is_blank():
+            yield source_notice(source.label, EMPTY_SOURCE)
+            return
+        found = False
+        for item in self.run_records(source):
+            found = True
+            yield item
+        if not found:
+            yield source_notice(source.label, NO_TRANSCRIPTS)
+
+    def run_records(self, source: Source) -> Iterator[Linted]:
+        """Each record of ``source`` linted (or its read error), without the notices about
+        the source as a whole: a block of a JSONL file linted on its own is not a file."""
+        for read in read_source(source, self.roles, self.input_format, self.reader_options):
+            yield failed(read) if isinstance(read, InputError) else self.lint_transcript(read)
+
+    # -- the flat forms, kept for callers that want results only ------------
 
     def lint_paths(self, paths: Iterable[str]) -> Iterator[Result | InputError]:
         """Every result and read error for files, directories and ``-`` (stdin)."""
-        for source in iter_sources(paths):
-            if isinstance(source, InputError):
-                yield source
-                continue
-            yield from self.lint_source(source)
+        for item in self.run(paths):
+            yield from item.outputs()
 
     def lint_source(self, source: Source) -> Iterator[Result | InputError]:
-        if source.is_blank():
-            yield _source_notice(source, "the file is empty; nothing was checked")
-            return
-        read_any = False
-        for item in read_source(source, self.roles, self.input_format, self.reader_options):
-            read_any = True
-            if isinstance(item, InputError):
-                yield item
-            else:
-                results = self._lint_transcript(item, None)
-                if self.on_transcript is not None:
-                    self.on_transcript(item, results)
-                yield from results
-        if not read_any:
-            yield _source_notice(source, "no transcripts found in the file; nothing was checked")
+        """Every result and read error of one source."""
+        for item in self.run_source(source):
+            yield from item.outputs()
 
     # -- the pipeline ------------------------------------------------------
 
@@ -259,9 +264,20 @@ def _text_sample(transcript: Transcript, size: int) -> str:
     return "\n".join(pieces)[:size]
 
 
-def _source_notice(source: Source, message: str) -> Notice:
-    label = source.label
-    return Notice(code=NOTICE_INPUT, rule="input", path=label, transcript=None, message=message)
+#: What the source-level notices say.
+EMPTY_SOURCE = "the file is empty; nothing was checked"
+NO_TRANSCRIPTS = "no transcripts found in the file; nothing was checked"
+
+
+def source_notice(label: str, message: str) -> Linted:
+    """A notice about a whole source (``EMPTY_SOURCE``, ``NO_TRANSCRIPTS``) as its item."""
+    notice = Notice(code=NOTICE_INPUT, rule="input", path=label, transcript=None, message=message)
+    return Linted(label, results=(notice,))
+
+
+def failed(error: InputError) -> Linted:
+    """A read error as its item, in its place among the others."""
+    return Linted(error.path, error=error)
 
 
 def _engine_notice(transcript: Transcript, code: str, rule: str, message: str) -> Notice:
