@@ -16,7 +16,7 @@ from typing import Any
 from . import detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
-from .languages import supported_languages
+from .languages import normalise_language, supported_languages
 from .logic import logic_for
 from .model import Finding, Linted, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
@@ -245,11 +245,6 @@ class Linter:
         from dataclasses import replace
 
         return replace(finding, severity=wanted)
-
-
-def normalise_language(code: str) -> str:
-    """``en-US`` -> ``en``, ``zh-Hans-CN`` -> ``zh``, ``ko_KR`` -> ``ko``."""
-    return code.replace("_", "-").split("-")[0].strip().lower()
 
 
 def _text_sample(transcript: Transcript, size: int) -> str:

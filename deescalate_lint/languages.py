@@ -60,6 +60,11 @@ def supported_languages() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in languages_dir().glob("*.toml")))
 
 
+def normalise_language(code: str) -> str:
+    """``en-US`` -> ``en``, ``zh-Hans-CN`` -> ``zh``, ``ko_KR`` -> ``ko``."""
+    return code.replace("_", "-").split("-")[0].strip().lower()
+
+
 @lru_cache(maxsize=16)
 def profile(code: str) -> LanguageProfile:
     path = languages_dir() / f"{code}.toml"
