@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .codes import LANGUAGE
 from .config import Overrides, Resolver
-from .engine import NOTICE_LANGUAGE, Linter
+from .engine import Linter
 from .errors import DeescalateError, InputError
 from .model import Finding, Linted, Notice, Severity
 from .parallel import default_jobs, lint_plan_parallel
@@ -209,7 +210,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     counts[(result.code, result.rule, result.severity.value)] += 1
                     if result.severity.rank >= fail_rank:
                         state["failing"] += 1
-                elif result.code == NOTICE_LANGUAGE:
+                elif result.code == LANGUAGE.code:
                     state["unsupported"] += 1
             if args.quiet:
                 kept = tuple(r for r in item.results if not isinstance(r, Notice))

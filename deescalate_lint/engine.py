@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import detection, suppress
+from . import codes, detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
 from .languages import normalise_language, supported_languages
@@ -24,11 +24,11 @@ from .readers import Source, TranscriptLike, check_reader_options, coerce, iter_
 from .roles import RoleTable, default_role_table
 from .rulepack import Rule, load_rules
 
-#: Notice codes raised by the engine itself rather than by a rule.
-NOTICE_LANGUAGE = "DL001"
-NOTICE_INPUT = "DL002"
-NOTICE_RULE_LANGUAGE = "DL003"
-NOTICE_RULE_ERROR = "DL004"
+#: Notice codes raised by the engine itself rather than by a rule (``codes.py``).
+NOTICE_LANGUAGE = codes.LANGUAGE.code
+NOTICE_INPUT = codes.INPUT.code
+NOTICE_RULE_LANGUAGE = codes.RULE_LANGUAGE.code
+NOTICE_RULE_ERROR = codes.RULE_ERROR.code
 
 
 class Linter:
@@ -266,7 +266,9 @@ NO_TRANSCRIPTS = "no transcripts found in the file; nothing was checked"
 
 def source_notice(label: str, message: str) -> Linted:
     """A notice about a whole source (``EMPTY_SOURCE``, ``NO_TRANSCRIPTS``) as its item."""
-    notice = Notice(code=NOTICE_INPUT, rule="input", path=label, transcript=None, message=message)
+    notice = Notice(
+        code=codes.INPUT.code, rule="input", path=label, transcript=None, message=message
+    )
     return Linted(label, results=(notice,))
 
 

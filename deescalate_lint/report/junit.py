@@ -12,12 +12,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import TextIO
 
+from ..codes import LANGUAGE
 from ..errors import InputError
 from ..model import Finding, Linted, Notice, Transcript
 from .registry import ReportContext, register
 
-#: The engine notice that means nothing was checked (engine.NOTICE_LANGUAGE).
-NOTHING_CHECKED = "DL001"
+#: The engine notice that means nothing was checked.
+NOTHING_CHECKED = LANGUAGE.code
 
 
 def _name(transcript: Transcript) -> str:

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
+from ..codes import UNUSED
 from ..errors import InputError
 from ..model import Citation, Finding, Linted, Notice, Severity
 from .positions import Position, located
@@ -72,19 +73,17 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
 
 
 def unused_descriptor() -> dict[str, Any]:
-    from ..suppress import UNUSED_CODE, UNUSED_SLUG, UNUSED_SUGGESTION
-
     text = (
         "A suppression comment or lint.ignore entry that suppressed nothing, "
         "named no known rule, or is malformed."
     )
     return {
-        "id": UNUSED_CODE,
-        "name": UNUSED_SLUG,
+        "id": UNUSED.code,
+        "name": UNUSED.slug,
         "shortDescription": {"text": "Unused or malformed suppression."},
         "fullDescription": {"text": text},
-        "help": {"text": f"{text} {UNUSED_SUGGESTION}"},
-        "defaultConfiguration": {"level": "note"},
+        "help": {"text": f"{text} {UNUSED.suggestion}"},
+        "defaultConfiguration": {"level": LEVEL[Severity(UNUSED.severity)]},
     }
 
 
