@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from .languages import LanguageProfile, profile
-from .model import Citation, Finding, Role, Transcript, Turn
+from .model import Finding, Role, Transcript, Turn
 from .nlp import Tokens, tokenise
 from .patterns import Hit, PatternGroup
 from .rulepack import Rule
@@ -121,8 +120,6 @@ class Conversation:
         end: int,
         kind: str | None = None,
         detail: str | None = None,
-        severity: Any = None,
-        citations: tuple[Citation, ...] | None = None,
     ) -> Finding:
         message = rule.message_for(kind)
         if detail:
@@ -130,7 +127,7 @@ class Conversation:
         return Finding(
             code=rule.code,
             rule=rule.slug,
-            severity=severity or rule.severity,
+            severity=rule.severity,
             path=self.transcript.path,
             transcript=self.transcript.id,
             turn=view.index,
@@ -140,6 +137,6 @@ class Conversation:
             evidence=view.turn.text[start:end],
             message=message,
             suggestion=rule.suggestion_for(kind),
-            citations=citations or rule.citations,
+            citations=rule.citations,
             language=view.language,
         )
