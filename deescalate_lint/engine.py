@@ -3,7 +3,9 @@
 The path of the data, one module per step:
 ``readers`` -> ``detection`` (language) -> ``context`` (prepared turns; ``nlp``
 tokens only on demand) -> ``logic`` types driven by ``rulepack`` data, with
-``scope`` and ``escalation`` judging context -> ``report``.
+``scope`` and ``escalation`` judging context -> ``report``. Results leave by
+one channel: ``Linter.run`` yields one ``model.Linted`` item per transcript,
+source-level notice or read error, in input order.
 """
 
 from __future__ import annotations
@@ -267,7 +269,7 @@ NO_TRANSCRIPTS = "no transcripts found in the file; nothing was checked"
 def source_notice(label: str, message: str) -> Linted:
     """A notice about a whole source (``EMPTY_SOURCE``, ``NO_TRANSCRIPTS``) as its item."""
     notice = Notice(
-        code=codes.INPUT.code, rule="input", path=label, transcript=None, message=message
+        code=codes.INPUT.code, rule=codes.INPUT.slug, path=label, transcript=None, message=message
     )
     return Linted(label, results=(notice,))
 
