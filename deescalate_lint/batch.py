@@ -27,11 +27,8 @@ from typing import Any, Literal
 from .engine import Linter
 from .errors import InputError
 from .model import FINDING_FIELDS, Finding, Result, Transcript
-from .readers import Source
-from .readers.canonical import transcript_from_any
-from .readers.chat import is_message_list, transcript_from_messages
+from .readers import Source, TranscriptLike, coerce
 from .readers.tabular import ConversationBuilder
-from .readers.text import parse_text
 
 #: One item for ``lint_many``: a transcript, a JSON-shaped dict (canonical,
 #: chat ``{"messages": ...}``, Transcribe / Contact Lens), a chat message list,
@@ -85,18 +82,13 @@ def lint_many(
             yield output
 
 
-def _coerce(item: BatchItem, linter: Linter, position: int) -> Transcript:
+def _coerce(item: TranscriptLike, linter: Linter, position: int) -> Transcript:
+    """``readers.coerce`` with the item's position as its label and, failing an id, its id."""
     label = f"<item {position}>"
-    if isinstance(item, Transcript):
-        transcript = item
-    elif isinstance(item, str):
-        transcript = parse_text(item, label, linter.roles)
-    elif isinstance(item, Mapping):
-        transcript = transcript_from_any(item, label, linter.roles)
-    elif isinstance(item, Sequence) and is_message_list(item):
-        transcript = transcript_from_messages(item, label)
-    else:
-        raise InputError(label, f"cannot lint a {type(item).__name__}")
+    try:
+        transcript = coerce(item, linter.roles, label)
+    except TypeError as exc:
+        raise InputError(label, str(exc)) from None
     if transcript.id is None:
         transcript = replace(transcript, id=str(position))
     return transcript

@@ -18,26 +18,19 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .codes import LANGUAGE
 from .config import Overrides, Resolver
-from .engine import NOTICE_LANGUAGE, Linter
+from .engine import Linter
 from .errors import DeescalateError, InputError
-from .model import Finding, Notice, Result, Severity, Transcript
+from .model import Finding, Linted, Notice, Severity
 from .parallel import default_jobs, lint_plan_parallel
 from .readers import Source, iter_sources
-from .report import (
-    ReportContext,
-    TranscriptInfo,
-    format_error,
-    formats,
-    is_grouped,
-    position_in,
-    reporter,
-    result_key,
-)
+from .report import ReportContext, format_error, formats, reporter
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]
@@ -201,72 +194,41 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         color=use_color(args.color, out),
         tool_version=__version__,
     )
-    grouped = is_grouped(args.format) and not args.statistics
     counts: Counter[tuple[str, str, str]] = Counter()
     state = {"errors": 0, "unsupported": 0, "failing": 0}
     fail_rank = Severity(args.fail_on).rank
-
-    def observe(transcript: Transcript, results: list[Result]) -> None:
-        if transcript.template and len(transcript.turns) == 1:
-            text = transcript.turns[0].text
-            for result in results:
-                if isinstance(result, Finding) and result.turn == 0:
-                    context.positions[result_key(result)] = position_in(
-                        text, result.start, result.end
-                    )
-        if grouped:
-            info = TranscriptInfo(
-                transcript.path, transcript.id, transcript.line, transcript.template
-            )
-            kept = [r for r in results if not (args.quiet and isinstance(r, Notice))]
-            context.groups.append((info, kept))
-
-    for linter in linters:
-        linter.on_transcript = observe
-
-    def error(item: InputError) -> None:
-        state["errors"] += 1
-        context.errors.append(item)
-        err.write(format_error(item) + "\n")
-        err.flush()
 
     jobs = args.jobs if args.jobs is not None else default_jobs(args.paths)
     if jobs < 1:
         raise DeescalateError("--jobs must be 1 or more")
 
-    def items() -> Iterator[Result | InputError]:
-        if jobs > 1:
-            yield from lint_plan_parallel(plan, jobs, on_transcript=observe)
-            return
-        for entry in plan:
-            if isinstance(entry, InputError):
-                yield entry
-                continue
-            source, linter = entry
-            yield from linter.lint_source(source)
-
-    def results() -> Iterator[Result]:
-        for item in items():
-            if isinstance(item, InputError):
-                error(item)
-                continue
-            if isinstance(item, Finding):
-                counts[(item.code, item.rule, item.severity.value)] += 1
-                if item.severity.rank >= fail_rank:
-                    state["failing"] += 1
-            elif isinstance(item, Notice):
-                if item.code == NOTICE_LANGUAGE:
+    def observed(items: Iterator[Linted]) -> Iterator[Linted]:
+        """The run's items, counted for the exit code, errors written to stderr as they
+        come, and notices dropped under ``--quiet``."""
+        for item in items:
+            if item.error is not None:
+                state["errors"] += 1
+                err.write(format_error(item.error) + "\n")
+                err.flush()
+            for result in item.results:
+                if isinstance(result, Finding):
+                    counts[(result.code, result.rule, result.severity.value)] += 1
+                    if result.severity.rank >= fail_rank:
+                        state["failing"] += 1
+                elif result.code == LANGUAGE.code:
                     state["unsupported"] += 1
-                if args.quiet:
-                    continue
+            if args.quiet:
+                kept = tuple(r for r in item.results if not isinstance(r, Notice))
+                item = replace(item, results=kept)
             yield item
 
+    items = observed(lint_plan_parallel(plan, jobs))
     if args.statistics:
-        for _ in results():
+        for _ in items:
             pass
         write_statistics(counts, out, as_json=args.format in ("json", "jsonl"))
     else:
-        reporter(args.format)(results(), out, context)
+        reporter(args.format)(items, out, context)
     out.flush()
     if state["errors"]:
         return EXIT_ERROR

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from .errors import ConfigError, DeescalateError
+from .languages import normalise_language, supported_languages
 from .model import Severity
 from .rulepack import Rule, load_rules
 from .suppress import ENGINE_SELECTORS, is_engine_selector
@@ -260,8 +261,6 @@ def _severity(value: Any, rules: Sequence[Rule], where: _Where) -> dict[str, str
 
 
 def _language(value: Any, where: _Where) -> str:
-    from .languages import normalise_language, supported_languages
-
     if not isinstance(value, str) or normalise_language(value) not in supported_languages():
         known = ", ".join(supported_languages())
         raise where.error("language", f"must be one of {known}, got {value!r}")

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .docs import UNUSED_RULE, render_engine_rule, render_rule
+from .codes import UNUSED
+from .docs import render_engine_rule, render_rule
 from .errors import DeescalateError
 from .rulepack import Rule, load_rules
 
@@ -43,11 +44,11 @@ def main(argv: Sequence[str]) -> int:
         print(list_rules(rules, as_json=args.format == "json"), end="")
         return 0
     wanted = args.name
-    if wanted.upper() == UNUSED_RULE.code or wanted == UNUSED_RULE.slug:
+    if wanted.upper() == UNUSED.code or wanted == UNUSED.slug:
         print(
             json.dumps(_engine_record(), indent=2)
             if args.format == "json"
-            else render_engine_rule(UNUSED_RULE)
+            else render_engine_rule(UNUSED)
         )
         return 0
     for rule in rules:
@@ -75,7 +76,7 @@ def list_rules(rules: Sequence[Rule], *, as_json: bool = False) -> str:
     rows = [
         (r.code, r.slug, r.severity.value, ",".join(r.languages) or "-", r.summary) for r in rules
     ]
-    e = UNUSED_RULE
+    e = UNUSED
     rows.append((e.code, e.slug, e.severity, "all", e.summary))
     header = ("CODE", "RULE", "SEVERITY", "LANGUAGES", "SUMMARY")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
@@ -116,7 +117,7 @@ def _record(rule: Rule, brief: bool = False) -> dict[str, object]:
 
 
 def _engine_record() -> dict[str, object]:
-    e = UNUSED_RULE
+    e = UNUSED
     return {
         "code": e.code,
         "rule": e.slug,

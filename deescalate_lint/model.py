@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .errors import InputError
+
 
 class Role(str, Enum):
     """Who spoke a turn. Only the agent's behaviour is ever judged."""
@@ -169,3 +171,26 @@ class Notice:
 
 
 Result = Finding | Notice
+
+
+@dataclass(frozen=True)
+class Linted:
+    """One unit of output, in input order: a transcript with its results, a
+    notice about a whole source (an empty file), or a read error.
+
+    Why one item rather than a flat stream of results: a reporter that needs
+    the transcript (a template's line and column, JUnit's passing test cases)
+    gets it with its results, and an error keeps its place among them.
+    """
+
+    #: The source's label: the path as given, ``<stdin>``, ``<string>``...
+    source: str
+    #: The transcript read, or None for a source-level notice or a read error.
+    transcript: Transcript | None = None
+    #: Findings and notices in the order the engine reports them.
+    results: tuple[Result, ...] = ()
+    error: InputError | None = None
+
+    def outputs(self) -> tuple[Result | InputError, ...]:
+        """The flat form (``Linter.lint_paths``): the error alone, or the results."""
+        return (self.error,) if self.error is not None else self.results

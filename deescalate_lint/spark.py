@@ -28,7 +28,6 @@ from functools import lru_cache
 from typing import Any
 
 from .engine import Linter
-from .model import Finding
 
 #: The finding fields of the JSON output, in its order (the result's columns).
 FINDING_DDL = (
@@ -125,11 +124,6 @@ def lint_turns(
     return (
         df.select(*columns).groupBy(conversation_col).applyInPandas(lint_group, schema=FINDING_DDL)
     )
-
-
-def findings_to_rows(findings: list[Finding]) -> list[dict[str, Any]]:
-    """The serial API's findings in the shape of the Spark result's rows (for comparison)."""
-    return [f.to_dict() for f in findings]
 
 
 # -- in the executors ---------------------------------------------------------

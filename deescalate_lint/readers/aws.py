@@ -15,35 +15,14 @@ silently. A speaker's consecutive segments are joined into one turn
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
 from ..model import Role, Transcript
-from ..roles import RoleTable
-from . import ReadItem, register
 from .common import Segment, kind, merge_segments, time_field
-from .source import Source
 
 _ROLES = {"AGENT": Role.AGENT, "CUSTOMER": Role.CUSTOMER}
-
-
-@register("transcribe", extensions=())
-def read_transcribe(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
-    """Forced with ``--input-format transcribe``; ``.json`` files get here by content."""
-    from .canonical import parse_json, transcripts_from_document
-
-    data = parse_json(source.read_text(), source.label)
-    yield from transcripts_from_document(data, source.label, roles, shape="transcribe")
-
-
-@register("contact-lens", extensions=())
-def read_contact_lens(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
-    """Forced with ``--input-format contact-lens``; ``.json`` files get here by content."""
-    from .canonical import parse_json, transcripts_from_document
-
-    data = parse_json(source.read_text(), source.label)
-    yield from transcripts_from_document(data, source.label, roles, shape="contact-lens")
 
 
 def transcript_from_aws(

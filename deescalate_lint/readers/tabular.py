@@ -47,8 +47,8 @@ import regex
 from ..errors import ConfigError, InputError
 from ..model import Role, Transcript, Turn
 from ..roles import SKIP, RoleTable
-from . import ReadItem, register
 from .common import seconds
+from .registry import ReadItem, register
 from .source import Source
 from .text import parse_timestamp
 

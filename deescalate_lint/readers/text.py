@@ -15,7 +15,7 @@ import regex
 
 from ..model import Role, Transcript, Turn
 from ..roles import SKIP, RoleTable
-from . import ReadItem, register
+from .registry import ReadItem, register
 from .source import Source
 
 _TIMESTAMP = r"\[(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?)\]"

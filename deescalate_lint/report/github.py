@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Notice, Result, Severity
-from . import ReportContext, register
+from ..model import Finding, Linted, Notice, Result, Severity
+from .positions import Position, located
+from .registry import ReportContext, register
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -26,12 +27,11 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(result: Result, context: ReportContext) -> str:
+def annotation(result: Result, position: Position | None = None) -> str:
     if isinstance(result, Notice):
         props = {"file": result.path, "title": f"{result.code} {result.rule}"}
         return _command("notice", props, result.message)
     props = {"file": result.path}
-    position = context.position(result)
     if position is not None:
         props.update(
             line=str(position.line),
@@ -61,8 +61,7 @@ def _command(level: str, props: dict[str, str], message: str) -> str:
 
 @register("github")
 def write_github(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+    items: Iterable[Linted], out: TextIO, context: ReportContext | None = None
 ) -> None:
-    context = context or ReportContext()
-    for result in results:
-        out.write(annotation(result, context) + "\n")
+    for result, position in located(items):
+        out.write(annotation(result, position) + "\n")

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Notice, Result, Severity
-from . import ReportContext, register
+from ..model import Finding, Linted, Notice, Result, Severity
+from .positions import Position, located
+from .registry import ReportContext, register
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -41,8 +42,7 @@ def location(result: Result) -> str:
     return where
 
 
-def _where(finding: Finding, context: ReportContext) -> str:
-    position = context.position(finding)
+def _where(finding: Finding, position: Position | None) -> str:
     if position is not None:
         return f"{location(finding)}:{position.line}:{position.column}:"
     if finding.turn < 0:  # about the transcript as a whole (a transcript-level lint.ignore)
@@ -51,32 +51,28 @@ def _where(finding: Finding, context: ReportContext) -> str:
 
 
 @register("text")
-def write_text(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
-) -> None:
-    context = context or ReportContext()
-    paint = _Paint(context.color)
-    for result in results:
+def write_text(items: Iterable[Linted], out: TextIO, context: ReportContext | None = None) -> None:
+    paint = _Paint(context.color if context else False)
+    for result, position in located(items):
         if isinstance(result, Notice):
             out.write(
                 f"{paint(location(result), _BOLD)}: {paint('notice', _DIM)} {result.code} "
                 f"{result.rule}: {result.message}\n"
             )
             continue
-        write_finding(result, out, context, paint)
+        write_finding(result, out, position, paint)
 
 
 def write_finding(
     finding: Finding,
     out: TextIO,
-    context: ReportContext | None = None,
+    position: Position | None = None,
     paint: _Paint | None = None,
 ) -> None:
-    context = context or ReportContext()
     paint = paint or _Paint(False)
     code = paint(finding.code, _SEVERITY_COLOUR[finding.severity])
     out.write(
-        f"{paint(_where(finding, context), _BOLD)} {code} {finding.rule}: {finding.message}\n"
+        f"{paint(_where(finding, position), _BOLD)} {code} {finding.rule}: {finding.message}\n"
     )
     if finding.evidence:
         quoted = paint(f'"{finding.evidence}"', _CYAN)
@@ -100,14 +96,12 @@ def write_finding(
 
 @register("concise")
 def write_concise(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+    items: Iterable[Linted], out: TextIO, context: ReportContext | None = None
 ) -> None:
-    context = context or ReportContext()
-    paint = _Paint(context.color)
-    for result in results:
+    paint = _Paint(context.color if context else False)
+    for result, position in located(items):
         if not isinstance(result, Finding):
             continue
-        position = context.position(result)
         where = (
             f"{location(result)}:{position.line}:{position.column}:"
             if position
