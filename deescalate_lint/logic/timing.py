@@ -91,7 +91,7 @@ def check(
         yield notice(
             rule,
             convo,
-            "timing check not run: the turns have no start and end times; "
+            f"timing check not run: {convo.transcript.missing_timing()}; "
             "only textual signs of cutting in were checked",
         )
     views = convo.views
