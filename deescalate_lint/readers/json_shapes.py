@@ -35,6 +35,7 @@ from .common import kind
 from .jsondoc import parse_json
 from .registry import ReadItem, register
 from .source import Source
+from .vcon import is_vcon, transcript_from_vcon
 
 #: An object opening with a key, or a list opening with an object, a list or
 #: its end: JSON. ``[00:12] Agent: ...`` (a timestamped text transcript) is not.
@@ -118,15 +119,20 @@ def transcript_from_any(
             shape = "chat"
         elif "Transcript" in data:
             shape = "aws"
+        elif is_vcon(data):
+            shape = "vcon"
         else:
             raise InputError(
                 label,
                 "not a transcript: expected a 'turns' list (canonical), a 'messages' list "
-                "(chat completion) or a 'Transcript' list (Amazon Transcribe / Contact Lens)",
+                "(chat completion), a 'Transcript' list (Amazon Transcribe / Contact Lens) "
+                "or a vCon ('vcon', 'parties', 'dialog')",
                 place,
             )
     if shape == "chat":
         return transcript_from_chat_object(data, label, place=place, line=line)
+    if shape == "vcon":
+        return transcript_from_vcon(data, label, roles, place=place, line=line)
     if shape in ("aws", "transcribe", "contact-lens"):
         return transcript_from_aws(
             data, label, place=place, line=line, flavour=None if shape == "aws" else shape
