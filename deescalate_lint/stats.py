@@ -113,11 +113,11 @@ class Tally:
         """``12 findings in 4 of 9 conversations (3 files); 2 checks not run``."""
         files = len(self.sources)
         text = (
-            f"{_plural(self.findings, 'finding')} in {self.with_findings} of "
+            f"{_plural(self.findings, 'finding')} in {self.with_findings:,} of "
             f"{_plural(self.conversations, 'conversation')} ({_plural(files, 'file')})"
         )
         if self.notices:
-            text += f"; {self.notices} {'check' if self.notices == 1 else 'checks'} not run"
+            text += f"; {_plural(self.notices, 'check')} not run"
         if self.errors:
             text += f"; {_plural(self.errors, 'input')} not read"
         return text

@@ -382,7 +382,8 @@ table.stats th{background:#eef0f4;font-weight:600;font-size:13px}td.num{text-ali
 .sev{font-size:12px;font-weight:650;padding:1px 7px;border-radius:10px;color:#fff}
 .sev.error{background:var(--error)}.sev.warning{background:var(--warning)}
 .sev.info{background:var(--info)}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:14px;
+align-items:start}
 .chart{background:var(--card);border:1px solid var(--line);border-radius:8px;margin:0;
 padding:10px 14px}.chart figcaption{font-weight:600;margin-bottom:6px}
 .chart .unit{color:var(--muted);font-weight:400}
@@ -397,13 +398,13 @@ border:1px solid var(--line);border-radius:8px;padding:10px 14px}
 margin:12px 0;padding:10px 14px}
 .conversation h3{font-size:15px;margin:0 0 6px;word-break:break-all}
 .meta{color:var(--muted);font-size:13px;margin-bottom:6px}
-.turn{display:grid;grid-template-columns:150px 1fr;gap:10px;padding:5px 8px;
+.turn{display:grid;grid-template-columns:180px 1fr;gap:10px;padding:5px 8px;
 border-radius:6px;margin:2px 0}.turn.agent{background:var(--agent)}
 .turn.flagged{outline:2px solid var(--warning)}.who{color:var(--muted);font-size:13px}
 .text{white-space:pre-wrap;overflow-wrap:anywhere}
 mark{background:var(--mark);padding:0 2px;border-radius:3px}
 .gap{color:var(--muted);font-size:13px;padding:0 8px}
-.finding{border-left:4px solid var(--warning);background:#fffaf2;margin:6px 0 10px 160px;
+.finding{border-left:4px solid var(--warning);background:#fffaf2;margin:6px 0 10px 198px;
 padding:6px 12px;border-radius:0 6px 6px 0}
 .finding.error{border-color:var(--error);background:#fff5f4}
 .finding.info{border-color:var(--info);background:#f3f7ff}
