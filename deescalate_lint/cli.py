@@ -150,6 +150,8 @@ def _main(args_list: list[str]) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        raise  # the reader of our output went away (`| head`): main() handles it
     except Exception as exc:  # a bug must not end a nightly batch in a traceback
         if args.debug:
             raise

@@ -131,6 +131,7 @@ def test_a_path_with_nothing_to_lint_is_named_in_a_warning(tmp_path: Path) -> No
 def test_the_html_report_is_not_linted_as_a_template(tmp_path: Path) -> None:
     (tmp_path / "call.txt").write_text(CALL, encoding="utf-8")
     report = run_cli(["call.txt", "--format", "html", "--isolated"], tmp_path, env=_env())
+    assert report.returncode == 1 and "DL102" in report.stdout
     (tmp_path / "report.html").write_text(report.stdout, encoding="utf-8")
     again = run_cli(["report.html", "--format", "concise", "--isolated"], tmp_path, env=_env())
     assert again.returncode == 0, again.stdout
