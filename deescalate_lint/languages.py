@@ -367,6 +367,26 @@ def normalise_language(code: str) -> str:
     return code.replace("_", "-").split("-")[0].strip().lower()
 
 
+def language_code(value: str, languages: Languages | None = None) -> str | None:
+    """The code of a known language from a code or tag (``en``, ``en-US``, ``ko_KR``)
+    or its English name (``English``, ``english``); None when it names none."""
+    known = languages or shipped_languages()
+    code = normalise_language(value)
+    if code in known:
+        return code
+    wanted = " ".join(value.split()).casefold()
+    for candidate in known.codes:
+        if known.profile(candidate).name.casefold() == wanted:
+            return candidate
+    return None
+
+
+def describe_languages(languages: Languages | None = None) -> str:
+    """``en (English), de (German), ...``: the choices, for error messages."""
+    known = languages or shipped_languages()
+    return ", ".join(f"{code} ({known.profile(code).name})" for code in known.codes)
+
+
 def language_name(code: str) -> str:
     """The language's own English name from its file, or the code when unknown."""
     languages = shipped_languages()
