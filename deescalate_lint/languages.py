@@ -238,7 +238,9 @@ def load_profile(path: Path, concepts: Mapping[str, Any]) -> LanguageProfile:
     detection = data.get("detection", {})
     tokeniser = data.get("tokeniser", {})
     near = data.get("near", {})
-    default_token = r"\w+" if word_boundaries else r"\w"
+    # A whole word: "\w+" alone could split one long word into many tokens,
+    # and the gap's backtracking over those splits grows exponentially.
+    default_token = r"\w+(?!\w)" if word_boundaries else r"\w"
     return LanguageProfile(
         code=code,
         name=str(data.get("name", code)),
