@@ -103,7 +103,8 @@ def parallel_speedup(path: Path, jobs: int) -> dict[str, Any]:
     serial_s = time.perf_counter() - start
     cpu1 = _cpu()
     start = time.perf_counter()
-    parallel = output_digest(lint_paths_parallel([str(path)], jobs=jobs))
+    items = lint_paths_parallel([str(path)], jobs=jobs)
+    parallel = output_digest(output for item in items for output in item.outputs())
     parallel_s = time.perf_counter() - start
     cpu2 = _cpu()
     serial_cpu = cpu1[0] - cpu0[0]
@@ -344,8 +345,9 @@ def memory(path: Path, jobs: int = 1) -> dict[str, Any]:
             "import sys, json\n"
             "from deescalate_lint.parallel import lint_paths_parallel\n"
             f"for item in lint_paths_parallel([{str(path)!r}], jobs={jobs}):\n"
-            "    data = item.to_dict() if hasattr(item, 'to_dict') else str(item)\n"
-            "    sys.stdout.write(json.dumps(data))\n"
+            "    for output in item.outputs():\n"
+            "        data = output.to_dict() if hasattr(output, 'to_dict') else str(output)\n"
+            "        sys.stdout.write(json.dumps(data))\n"
         )
         command = [sys.executable, "-c", script]
     result = run_measured(command)

@@ -21,10 +21,10 @@ from os import PathLike
 from typing import Any
 
 from .batch import findings_to_records, lint_dataframe, lint_many
-from .engine import Linter, TranscriptLike
+from .engine import Linter
 from .errors import ConfigError, DeescalateError, InputError, RulePackError
 from .model import Citation, Finding, Notice, Result, Role, Severity, Transcript, Turn
-from .readers import Source, check_reader_options, read_source
+from .readers import Source, TranscriptLike, check_reader_options, read_source
 from .roles import default_role_table
 
 __version__ = "0.1.0"

@@ -26,12 +26,9 @@ from typing import Any, Literal
 
 from .engine import Linter
 from .errors import InputError
-from .model import FINDING_FIELDS, Finding, Result, Transcript
-from .readers import Source
-from .readers.canonical import transcript_from_any
-from .readers.chat import is_message_list, transcript_from_messages
+from .model import FINDING_FIELDS, METADATA_FIELDS, Finding, Result, Transcript
+from .readers import Source, TranscriptLike, coerce
 from .readers.tabular import ConversationBuilder
-from .readers.text import parse_text
 
 #: One item for ``lint_many``: a transcript, a JSON-shaped dict (canonical,
 #: chat ``{"messages": ...}``, Transcribe / Contact Lens), a chat message list,
@@ -85,18 +82,13 @@ def lint_many(
             yield output
 
 
-def _coerce(item: BatchItem, linter: Linter, position: int) -> Transcript:
+def _coerce(item: TranscriptLike, linter: Linter, position: int) -> Transcript:
+    """``readers.coerce`` with the item's position as its label and, failing an id, its id."""
     label = f"<item {position}>"
-    if isinstance(item, Transcript):
-        transcript = item
-    elif isinstance(item, str):
-        transcript = parse_text(item, label, linter.roles)
-    elif isinstance(item, Mapping):
-        transcript = transcript_from_any(item, label, linter.roles)
-    elif isinstance(item, Sequence) and is_message_list(item):
-        transcript = transcript_from_messages(item, label)
-    else:
-        raise InputError(label, f"cannot lint a {type(item).__name__}")
+    try:
+        transcript = coerce(item, linter.roles, label)
+    except TypeError as exc:
+        raise InputError(label, str(exc)) from None
     if transcript.id is None:
         transcript = replace(transcript, id=str(position))
     return transcript
@@ -148,6 +140,10 @@ def lint_dataframe(
     end: str | None = None,
     language: str | None = None,
     *,
+    agent: str | None = None,
+    team: str | None = None,
+    queue: str | None = None,
+    date: str | None = None,
     linter: Linter | None = None,
     on_error: OnError = "raise",
     **config: Any,
@@ -159,7 +155,9 @@ def lint_dataframe(
     first if needed). ``speaker`` values go through the role table,
     ``start``/``end`` are seconds (or clock strings). ``language`` names a
     column of language codes or, if no column has that name, is the language
-    of every conversation (``"en"``).
+    of every conversation (``"en"``). ``agent``, ``team``, ``queue`` and
+    ``date`` name optional metadata columns (a conversation takes the first
+    non-empty value of each); the findings carry them in the same-named columns.
     The result has the JSON output's finding fields as columns
     (``FINDING_FIELDS``; ``citations`` holds the list of citation dicts), and
     ``transcript`` is the conversation id. Notices are dropped; call
@@ -171,14 +169,26 @@ def lint_dataframe(
         linter = Linter(**config)
     elif config:
         raise TypeError("pass either a Linter or configuration keywords, not both")
-    wanted = [c for c in (conversation, speaker, text, start, end) if c is not None]
+    meta_columns = {
+        key: column
+        for key, column in zip(METADATA_FIELDS, (agent, team, queue, date), strict=True)
+        if column is not None
+    }
+    named = (conversation, speaker, text, start, end, *meta_columns.values())
+    wanted = [c for c in named if c is not None]
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise KeyError(f"DataFrame has no column(s) {missing!r}; columns: {list(df.columns)!r}")
 
     language_column = language if language is not None and language in df.columns else None
     fixed_language = language if language_column is None else None
-    columns = [c for c in (speaker, text, start, end, language_column) if c is not None]
+    columns = list(
+        dict.fromkeys(
+            c
+            for c in (speaker, text, start, end, language_column, *meta_columns.values())
+            if c is not None
+        )
+    )
 
     def transcripts() -> Iterator[Transcript | InputError]:
         for key, group in df.groupby(conversation, sort=False, dropna=False):
@@ -199,6 +209,7 @@ def lint_dataframe(
                     cell.get(start) if start is not None else None,
                     cell.get(end) if end is not None else None,
                     cell.get(language_column) if language_column is not None else None,
+                    {key: cell[column] for key, column in meta_columns.items()},
                 )
                 if error is not None:
                     yield error

@@ -6,7 +6,8 @@ inputs are still linted and reported). ``--exit-zero`` turns 1 into 0, never 2.
 
 Configuration is found per file (see ``config.py``); command-line options win
 over it. ``lint-transcript rules`` lists the rules, ``lint-transcript rule
-NAME`` explains one (``explain.py``).
+NAME`` explains one (``explain.py``), ``lint-transcript check-pack DIR``
+runs a rule pack's examples and checks its citations (``checkpack.py``).
 """
 
 from __future__ import annotations
@@ -15,28 +16,22 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .codes import LANGUAGE
 from .config import Overrides, Resolver
-from .engine import NOTICE_LANGUAGE, Linter
-from .errors import DeescalateError, InputError
-from .model import Finding, Notice, Result, Severity, Transcript
+from .engine import Linter
+from .errors import ConfigError, DeescalateError, InputError
+from .languages import describe_languages, language_code
+from .model import Finding, Linted, Notice, Severity
 from .parallel import default_jobs, lint_plan_parallel
-from .readers import Source, iter_sources
-from .report import (
-    ReportContext,
-    TranscriptInfo,
-    format_error,
-    formats,
-    is_grouped,
-    position_in,
-    reporter,
-    result_key,
-)
+from .readers import Source, iter_sources, known_extensions
+from .report import ReportContext, format_error, formats, reporter
+from .stats import GROUPINGS, Tally
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]
@@ -57,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="text", choices=formats(), help="output format (default: text)"
     )
     parser.add_argument(
-        "--language", metavar="CODE", help="language of every input (en, de, fi, zh, ko)"
+        "--language",
+        metavar="CODE",
+        help="language of every input: a code (en, de, fi, zh, ko) or a name (English)",
     )
     parser.add_argument(
         "--select",
@@ -81,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="print findings only, no notices")
     parser.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead"
+    )
+    parser.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        default="rule",
+        help="with --statistics: count per rule (default), per agent or per team, "
+        "with findings per 1,000 agent turns",
     )
     parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
@@ -133,6 +137,10 @@ def _main(args_list: list[str]) -> int:
         from .explain import main as explain_main
 
         return explain_main(args_list)
+    if args_list and args_list[0] == "check-pack":
+        from .checkpack import main as check_pack_main
+
+        return check_pack_main(args_list[1:])
     parser = build_parser()
     args = parser.parse_args(args_list)
     try:
@@ -142,6 +150,8 @@ def _main(args_list: list[str]) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        raise  # the reader of our output went away (`| head`): main() handles it
     except Exception as exc:  # a bug must not end a nightly batch in a traceback
         if args.debug:
             raise
@@ -183,85 +193,68 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Every configuration is read (and checked) before any output is written,
     # so a mistake in one stops the run cleanly with exit 2.
     plan: list[tuple[Source, Linter] | InputError] = []
-    for source in iter_sources(args.paths):
-        plan.append(
-            source
-            if isinstance(source, InputError)
-            else (source, resolver.linter_for(source.label))
-        )
+    for path in args.paths:
+        found = 0
+        for source in iter_sources([path]):
+            found += 1
+            plan.append(
+                source
+                if isinstance(source, InputError)
+                else (source, resolver.linter_for(source.label))
+            )
+        if not found:
+            err.write(
+                f"warning: {path}: nothing to lint here (no file with a known extension: "
+                f"{', '.join(sorted(known_extensions()))})\n"
+            )
     linters = [item[1] for item in plan if not isinstance(item, InputError)]
     rules_linter = linters[0] if linters else resolver.default_linter()
+    if args.language and language_code(args.language, rules_linter.languages) is None:
+        raise ConfigError(
+            f"--language {args.language!r} is not a language this linter knows; "
+            f"give a code or a name: {describe_languages(rules_linter.languages)}"
+        )
     context = ReportContext(
         rules=rules_linter.rules,
         color=use_color(args.color, out),
         tool_version=__version__,
+        quiet=args.quiet,
     )
-    grouped = is_grouped(args.format) and not args.statistics
-    counts: Counter[tuple[str, str, str]] = Counter()
+    tally = Tally()
     state = {"errors": 0, "unsupported": 0, "failing": 0}
     fail_rank = Severity(args.fail_on).rank
-
-    def observe(transcript: Transcript, results: list[Result]) -> None:
-        if transcript.template and len(transcript.turns) == 1:
-            text = transcript.turns[0].text
-            for result in results:
-                if isinstance(result, Finding) and result.turn == 0:
-                    context.positions[result_key(result)] = position_in(
-                        text, result.start, result.end
-                    )
-        if grouped:
-            info = TranscriptInfo(
-                transcript.path, transcript.id, transcript.line, transcript.template
-            )
-            kept = [r for r in results if not (args.quiet and isinstance(r, Notice))]
-            context.groups.append((info, kept))
-
-    for linter in linters:
-        linter.on_transcript = observe
-
-    def error(item: InputError) -> None:
-        state["errors"] += 1
-        context.errors.append(item)
-        err.write(format_error(item) + "\n")
-        err.flush()
 
     jobs = args.jobs if args.jobs is not None else default_jobs(args.paths)
     if jobs < 1:
         raise DeescalateError("--jobs must be 1 or more")
 
-    def items() -> Iterator[Result | InputError]:
-        if jobs > 1:
-            yield from lint_plan_parallel(plan, jobs, on_transcript=observe)
-            return
-        for entry in plan:
-            if isinstance(entry, InputError):
-                yield entry
-                continue
-            source, linter = entry
-            yield from linter.lint_source(source)
-
-    def results() -> Iterator[Result]:
-        for item in items():
-            if isinstance(item, InputError):
-                error(item)
-                continue
-            if isinstance(item, Finding):
-                counts[(item.code, item.rule, item.severity.value)] += 1
-                if item.severity.rank >= fail_rank:
-                    state["failing"] += 1
-            elif isinstance(item, Notice):
-                if item.code == NOTICE_LANGUAGE:
+    def observed(items: Iterator[Linted]) -> Iterator[Linted]:
+        """The run's items, counted for the exit code, errors written to stderr as they
+        come, and notices dropped under ``--quiet``."""
+        for item in items:
+            if item.error is not None:
+                state["errors"] += 1
+                err.write(format_error(item.error) + "\n")
+                err.flush()
+            for result in item.results:
+                if isinstance(result, Finding):
+                    if result.severity.rank >= fail_rank:
+                        state["failing"] += 1
+                elif result.code == LANGUAGE.code:
                     state["unsupported"] += 1
-                if args.quiet:
-                    continue
+            if args.quiet:
+                kept = tuple(r for r in item.results if not isinstance(r, Notice))
+                item = replace(item, results=kept)
+            tally.add(item)
             yield item
 
+    items = observed(lint_plan_parallel(plan, jobs))
     if args.statistics:
-        for _ in results():
+        for _ in items:
             pass
-        write_statistics(counts, out, as_json=args.format in ("json", "jsonl"))
+        write_statistics(tally, out, as_json=args.format in ("json", "jsonl"), by=args.by)
     else:
-        reporter(args.format)(results(), out, context)
+        reporter(args.format)(items, out, context)
     out.flush()
     if state["errors"]:
         return EXIT_ERROR
@@ -272,9 +265,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def write_statistics(counts: Counter[tuple[str, str, str]], out: TextIO, *, as_json: bool) -> None:
-    """Findings per rule, most frequent first (ties by code), like ``ruff --statistics``."""
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+def write_statistics(tally: Tally, out: TextIO, *, as_json: bool, by: str = "rule") -> None:
+    """Findings per rule, most frequent first (ties by code), like ``ruff --statistics``;
+    or per agent or team, the highest rate per 1,000 agent turns first."""
+    if by != "rule":
+        write_group_statistics(tally, out, as_json=as_json, by=by)
+        return
+    rows = tally.rule_rows()
     if as_json:
         records = [{"code": c, "rule": r, "severity": s, "count": n} for (c, r, s), n in rows]
         out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
@@ -282,6 +279,35 @@ def write_statistics(counts: Counter[tuple[str, str, str]], out: TextIO, *, as_j
     width = max((len(str(n)) for _, n in rows), default=1)
     for (code, rule, severity), count in rows:
         out.write(f"{count:>{width}}  {code}  {rule:<24} {severity}\n")
+
+
+def write_group_statistics(tally: Tally, out: TextIO, *, as_json: bool, by: str) -> None:
+    """One row per agent (or team): conversations, agent turns, findings, the rate per
+    1,000 agent turns and the findings per rule. Transcripts without that metadata
+    are counted under ``(unknown)``."""
+    groups = tally.groups(by)
+    if as_json:
+        records = [group.record(by, name) for name, group in groups]
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    header = (by.upper(), "CONVERSATIONS", "AGENT TURNS", "FINDINGS", "PER 1000 TURNS", "BY RULE")
+    rows = [
+        (
+            name,
+            str(group.conversations),
+            str(group.agent_turns),
+            str(group.findings),
+            f"{group.rate:.1f}",
+            ", ".join(f"{code} {n}" for code, n in sorted(group.by_rule.items())) or "-",
+        )
+        for name, group in groups
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:5], widths[1:], strict=True)
+        ]
+        out.write("  ".join(cells) + "  " + row[5] + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -119,15 +119,22 @@ class Conversation:
         if cached is None:
             cached = []
             last_end = -1
-            for hit in group.finditer(view.text):
-                if hit.start < last_end:
-                    continue
-                if view.prepared.in_quote(hit.start, hit.end):
-                    continue
-                if view.prepared.in_placeholder(hit.start, hit.end):
-                    continue
-                cached.append(hit)
-                last_end = hit.end
+            pos: int | None = 0
+            while pos is not None:
+                start, pos = pos, None
+                for hit in group.finditer(view.text, start):
+                    if hit.start < last_end:
+                        continue
+                    if view.prepared.in_quote(hit.start, hit.end) or (
+                        view.prepared.in_placeholder(hit.start, hit.end)
+                    ):
+                        # A match the agent did not say must not hide a shorter
+                        # one inside it that they did ("... bis {{uhrzeit}} Uhr
+                        # mit Sicherheit wiederhergestellt"): search again just after.
+                        pos = hit.start + 1
+                        break
+                    cached.append(hit)
+                    last_end = hit.end
             if cached:
                 # Empty results are not kept: most groups miss most turns, and
                 # a key per miss grows memory with a million-turn transcript.

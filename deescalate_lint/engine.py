@@ -3,45 +3,34 @@
 The path of the data, one module per step:
 ``readers`` -> ``detection`` (language) -> ``context`` (prepared turns; ``nlp``
 tokens only on demand) -> ``logic`` types driven by ``rulepack`` data, with
-``scope`` and ``escalation`` judging context -> ``report``.
+``scope`` and ``escalation`` judging context -> ``report``. Results leave by
+one channel: ``Linter.run`` yields one ``model.Linted`` item per transcript,
+source-level notice or read error, in input order.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import detection, suppress
+from . import codes, detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
-from .languages import Languages, load_languages, normalise_language
-from .model import Finding, Notice, Result, Role, Severity, Transcript
+from .languages import Languages, language_code, load_languages, normalise_language
+from .model import Finding, Linted, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
-from .readers import Source, check_reader_options, iter_sources, read_source
-from .readers.canonical import transcript_from_any
-from .readers.text import parse_text
+from .readers import Source, TranscriptLike, check_reader_options, coerce, iter_sources, read_source
 from .roles import RoleTable, role_table
 from .rulepack import Rule, language_roots, load_rules
 
-#: Notice codes raised by the engine itself rather than by a rule.
-NOTICE_LANGUAGE = "DL001"
-NOTICE_INPUT = "DL002"
-NOTICE_RULE_LANGUAGE = "DL003"
-NOTICE_RULE_ERROR = "DL004"
-
-TranscriptLike = Transcript | Mapping[str, Any] | str
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What linting one input produced: results per transcript, and read errors."""
-
-    path: str
-    results: tuple[Result, ...]
-    errors: tuple[InputError, ...]
+#: Notice codes raised by the engine itself rather than by a rule (``codes.py``).
+NOTICE_LANGUAGE = codes.LANGUAGE.code
+NOTICE_INPUT = codes.INPUT.code
+NOTICE_RULE_LANGUAGE = codes.RULE_LANGUAGE.code
+NOTICE_RULE_ERROR = codes.RULE_ERROR.code
 
 
 class Linter:
@@ -85,16 +74,16 @@ class Linter:
             for rule in self.rules
         }
         self.severity = _severities(all_rules, severity or {})
-        self.language = normalise_language(language) if language else None
+        self.language = (
+            (language_code(language, self.languages) or normalise_language(language))
+            if language
+            else None
+        )
         try:
             self.roles: RoleTable = role_table(self.languages).with_overrides(roles or {})
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
         self.input_format = input_format
-        #: Called with each transcript read from a file and its results, before
-        #: they are yielded: the CLI's hook for reporters that need the transcript
-        #: (line numbers in templates, JUnit's clean test cases).
-        self.on_transcript: Callable[[Transcript, list[Result]], None] | None = None
         #: Rules switched off for the rest of this linter's life after a pattern
         #: timed out (slug -> what timed out). Why: a pattern that is too slow on
         #: one turn is usually too slow on every turn, and a batch of a million
@@ -112,43 +101,53 @@ class Linter:
 
     def results(self, transcript: TranscriptLike, language: str | None = None) -> list[Result]:
         """Findings and notices for one transcript, in a stable order."""
-        return self._lint_transcript(self.coerce(transcript), language)
+        return list(self.lint_transcript(coerce(transcript, self.roles), language).results)
 
-    def coerce(self, transcript: TranscriptLike) -> Transcript:
-        if isinstance(transcript, Transcript):
-            return transcript
-        if isinstance(transcript, str):
-            return parse_text(transcript, "<string>", self.roles)
-        if isinstance(transcript, Mapping):
-            return transcript_from_any(transcript, "<object>", self.roles)
-        raise TypeError(f"cannot lint a {type(transcript).__name__}")
+    def lint_transcript(self, transcript: Transcript, language: str | None = None) -> Linted:
+        """One transcript already read (by a reader, or in a worker process) as its item."""
+        return Linted(
+            transcript.path, transcript, tuple(self._lint_transcript(transcript, language))
+        )
 
-    # -- files -------------------------------------------------------------
+    # -- files: one item per transcript, source-level notice or read error ---
+
+    def run(self, paths: Iterable[str]) -> Iterator[Linted]:
+        """Every item for files, directories and ``-`` (stdin), in input order."""
+        for source in iter_sources(paths):
+            if isinstance(source, InputError):
+                yield failed(source)
+            else:
+                yield from self.run_source(source)
+
+    def run_source(self, source: Source) -> Iterator[Linted]:
+        """The items of one source; an empty one, or one without transcripts, says so."""
+        if source.is_blank():
+            yield source_notice(source.label, EMPTY_SOURCE)
+            return
+        found = False
+        for item in self.run_records(source):
+            found = True
+            yield item
+        if not found:
+            yield source_notice(source.label, NO_TRANSCRIPTS)
+
+    def run_records(self, source: Source) -> Iterator[Linted]:
+        """Each record of ``source`` linted (or its read error), without the notices about
+        the source as a whole: a block of a JSONL file linted on its own is not a file."""
+        for read in read_source(source, self.roles, self.input_format, self.reader_options):
+            yield failed(read) if isinstance(read, InputError) else self.lint_transcript(read)
+
+    # -- the flat forms, kept for callers that want results only ------------
 
     def lint_paths(self, paths: Iterable[str]) -> Iterator[Result | InputError]:
         """Every result and read error for files, directories and ``-`` (stdin)."""
-        for source in iter_sources(paths):
-            if isinstance(source, InputError):
-                yield source
-                continue
-            yield from self.lint_source(source)
+        for item in self.run(paths):
+            yield from item.outputs()
 
     def lint_source(self, source: Source) -> Iterator[Result | InputError]:
-        if source.is_blank():
-            yield _source_notice(source, "the file is empty; nothing was checked")
-            return
-        read_any = False
-        for item in read_source(source, self.roles, self.input_format, self.reader_options):
-            read_any = True
-            if isinstance(item, InputError):
-                yield item
-            else:
-                results = self._lint_transcript(item, None)
-                if self.on_transcript is not None:
-                    self.on_transcript(item, results)
-                yield from results
-        if not read_any:
-            yield _source_notice(source, "no transcripts found in the file; nothing was checked")
+        """Every result and read error of one source."""
+        for item in self.run_source(source):
+            yield from item.outputs()
 
     # -- the pipeline ------------------------------------------------------
 
@@ -218,6 +217,8 @@ class Linter:
             report_unused=self.report_unused,
         )
         findings = sorted((r for r in results if isinstance(r, Finding)), key=Finding.sort_key)
+        if any(transcript.metadata.values()):
+            findings = [replace(f, **transcript.metadata) for f in findings]
         all_notices = [r for r in results if isinstance(r, Notice)]
         return [*all_notices, *findings]
 
@@ -226,7 +227,7 @@ class Linter:
     ) -> tuple[str | None, Notice | None]:
         chosen = given or self.language or transcript.language
         if chosen:
-            code = normalise_language(chosen)
+            code = language_code(chosen, self.languages) or normalise_language(chosen)
             if code in self.languages:
                 return code, None
             return None, _engine_notice(
@@ -257,8 +258,6 @@ class Linter:
         wanted = self.severity.get(rule.slug)
         if wanted is None or wanted is finding.severity:
             return finding
-        from dataclasses import replace
-
         return replace(finding, severity=wanted)
 
 
@@ -274,9 +273,22 @@ def _text_sample(transcript: Transcript, size: int) -> str:
     return "\n".join(pieces)[:size]
 
 
-def _source_notice(source: Source, message: str) -> Notice:
-    label = source.label
-    return Notice(code=NOTICE_INPUT, rule="input", path=label, transcript=None, message=message)
+#: What the source-level notices say.
+EMPTY_SOURCE = "the file is empty; nothing was checked"
+NO_TRANSCRIPTS = "no transcripts found in the file; nothing was checked"
+
+
+def source_notice(label: str, message: str) -> Linted:
+    """A notice about a whole source (``EMPTY_SOURCE``, ``NO_TRANSCRIPTS``) as its item."""
+    notice = Notice(
+        code=codes.INPUT.code, rule=codes.INPUT.slug, path=label, transcript=None, message=message
+    )
+    return Linted(label, results=(notice,))
+
+
+def failed(error: InputError) -> Linted:
+    """A read error as its item, in its place among the others."""
+    return Linted(error.path, error=error)
 
 
 def _engine_notice(transcript: Transcript, code: str, rule: str, message: str) -> Notice:

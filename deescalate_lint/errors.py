@@ -17,6 +17,11 @@ class InputError(DeescalateError):
         where = f"{path}:{place}" if place else path
         super().__init__(f"{where}: {message}")
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None]]:
+        """Pickle with path, message and place: an exception's default pickle keeps only
+        its text, and a worker process sends read errors back to the parent."""
+        return (InputError, (self.path, self.detail, self.place))
+
 
 class RulePackError(DeescalateError):
     """A rule pack (shipped or user-supplied) that is malformed."""

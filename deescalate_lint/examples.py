@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
 
 from .model import Role, Transcript, Turn
+
+if TYPE_CHECKING:
+    from .engine import Linter
 
 _LINE = regex.compile(
     r"^(?P<role>agent|customer)(?:\s*\[(?P<start>\d+(?:\.\d+)?)-(?P<end>\d+(?:\.\d+)?)\])?:\s?(?P<text>.*)$"
@@ -78,3 +82,23 @@ def _strip_marks(text: str) -> tuple[str, list[tuple[int, int]]]:
         last = match.end()
     out.append(text[last:])
     return "".join(out), spans
+
+
+def example_problem(linter: Linter, source: str, should_flag: bool) -> str | None:
+    """What is wrong with one example under ``linter`` (one rule, one language), or None.
+
+    A should-flag example must produce exactly the findings its ``[[...]]``
+    marks (same turn, same offsets); a should-not-flag example none at all.
+    The test suite and ``lint-transcript check-pack`` both ask this.
+    """
+    example = parse_example(source)
+    findings = linter.lint(example.transcript)
+    got = sorted((f.turn, f.start, f.end, f.evidence) for f in findings)
+    if not should_flag:
+        return f"should not flag, but flagged {[g[3] for g in got]}" if got else None
+    if not example.expected:
+        return "a should-flag example must mark its evidence with [[...]]"
+    want = sorted((e.turn, e.start, e.end, e.evidence) for e in example.expected)
+    if got != want:
+        return f"expected {[w[3] for w in want]}, got {[g[3] for g in got]}"
+    return None

@@ -6,10 +6,13 @@ batch is often one large JSONL file, which would otherwise keep one core busy
 and the rest idle; a JSONL file is cut into blocks of whole lines, each block
 linted by a worker with the line numbers it has in the file.
 
-Output is identical to ``Linter(**config).lint_paths(paths)``, in the same
-order: units (files, or blocks of one file) are handed out in input order and
-their results are yielded in that order, with at most a few units in flight,
-so memory stays flat however large the input.
+Output is identical to ``Linter(**config).run(paths)``, item for item, in the
+same order: units (files, or blocks of one file) are handed out in input order
+and their items (``model.Linted``: a transcript with its results, a notice
+about a source, or a read error) are yielded in that order, with at most a
+few units in flight, so memory stays flat however large the input. Workers
+call only the engine's public API (``Linter.run_source``,
+``Linter.run_records``, ``engine.source_notice``).
 
 The CLI wires this as ``--jobs N``; ``default_jobs`` picks all cores for
 large inputs and one process (no pool at all) for small ones.
@@ -23,16 +26,16 @@ import os
 import pickle
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .engine import Linter, _source_notice
+from .engine import NO_TRANSCRIPTS, Linter, failed, source_notice
 from .errors import InputError
-from .model import Result, Transcript
-from .readers import Source, iter_sources, read_source
+from .model import Linted
+from .readers import Source, iter_sources
 
 #: A JSONL file is cut into blocks of about this many bytes (whole lines).
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -45,12 +48,6 @@ IN_FLIGHT_PER_JOB = 3
 
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _PLACE_LINE = re.compile(r"^line (\d+)")
-
-Item = Result | InputError
-#: What a worker sends back: ("t", transcript, results) when the caller wants
-#: transcripts (``on_transcript``), ("r", result), or ("e", path, message, place)
-#: for a read error.
-Event = tuple[Any, ...]
 
 
 def default_jobs(paths: Iterable[str], cores: int | None = None) -> int:
@@ -84,14 +81,11 @@ def lint_paths_parallel(
     jobs: int | None = None,
     *,
     chunk_bytes: int = CHUNK_BYTES,
-    on_transcript: Callable[[Transcript, list[Result]], None] | None = None,
     **linter_config: Any,
-) -> Iterator[Item]:
-    """Every result and read error for ``paths``, as ``Linter(**linter_config).lint_paths``.
+) -> Iterator[Linted]:
+    """Every item for ``paths``, as ``Linter(**linter_config).run(paths)`` yields them.
 
     ``jobs``: worker processes (None: ``default_jobs``; 1: in this process).
-    ``on_transcript`` is called in this process, in input order, with each
-    transcript and its results before they are yielded (the CLI's reporter hook).
     """
     paths = list(paths)
     linter = Linter(**linter_config)  # configuration errors surface here, not in a worker
@@ -101,12 +95,7 @@ def lint_paths_parallel(
     ]
     if jobs is None:
         jobs = default_jobs(paths)
-    if jobs <= 1:
-        linter.on_transcript = on_transcript
-        for entry in plan:
-            yield from [entry] if isinstance(entry, InputError) else linter.lint_source(entry[0])
-        return
-    yield from lint_plan_parallel(plan, jobs, chunk_bytes=chunk_bytes, on_transcript=on_transcript)
+    yield from lint_plan_parallel(plan, jobs, chunk_bytes=chunk_bytes)
 
 
 #: One input as the CLI plans it: a read error, or a source and the linter
@@ -115,34 +104,36 @@ PlanItem = InputError | tuple[Source, Linter]
 
 
 def lint_plan_parallel(
-    plan: Iterable[PlanItem],
-    jobs: int,
-    *,
-    chunk_bytes: int = CHUNK_BYTES,
-    on_transcript: Callable[[Transcript, list[Result]], None] | None = None,
-) -> Iterator[Item]:
-    """Results for each planned source, in plan order, as ``linter.lint_source(source)``.
+    plan: Iterable[PlanItem], jobs: int, *, chunk_bytes: int = CHUNK_BYTES
+) -> Iterator[Linted]:
+    """The items of each planned source, in plan order, as ``linter.run_source(source)``.
 
-    A read error in the plan is yielded in its place. Each distinct linter is
+    A read error in the plan is yielded in its place. With ``jobs`` 1 (or less)
+    everything runs in this process, without a pool. Each distinct linter is
     sent to the workers once per unit as a pickle (about 200 kB, against 4 MB
-    blocks), so per-file configurations work unchanged. ``on_transcript`` is
-    called here, in order; the linters' own hooks are not used in workers.
+    blocks), so per-file configurations work unchanged.
     """
-    want = on_transcript is not None
+    if jobs <= 1:
+        for entry in plan:
+            if isinstance(entry, InputError):
+                yield failed(entry)
+            else:
+                yield from entry[1].run_source(entry[0])
+        return
     blobs: dict[int, bytes] = {}
-    with ProcessPoolExecutor(max_workers=max(jobs, 1)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[tuple[Future[Any], _Unit]] = deque()
-        limit = max(jobs, 1) * IN_FLIGHT_PER_JOB
+        limit = jobs * IN_FLIGHT_PER_JOB
         file_state: dict[str, bool] = {}
-        for unit in _units(plan, chunk_bytes, want, blobs):
+        for unit in _units(plan, chunk_bytes, blobs):
             if isinstance(unit, _Ready):
                 pending.append((_done(unit.items), unit))
             else:
-                pending.append((pool.submit(_run_unit, unit, want), unit))
+                pending.append((pool.submit(_run_unit, unit), unit))
             while len(pending) > limit or (pending and pending[0][0].done()):
-                yield from _emit(*pending.popleft(), file_state, on_transcript)
+                yield from _emit(*pending.popleft(), file_state)
         while pending:
-            yield from _emit(*pending.popleft(), file_state, on_transcript)
+            yield from _emit(*pending.popleft(), file_state)
 
 
 # -- units of work ------------------------------------------------------------
@@ -152,7 +143,7 @@ def lint_plan_parallel(
 class _Ready:
     """Items known without linting (read errors, stdin linted in-process)."""
 
-    items: tuple[Event, ...]
+    items: tuple[Linted, ...]
 
 
 @dataclass(frozen=True)
@@ -179,28 +170,22 @@ _Unit = _Ready | _File | _Chunk
 
 
 def _blob(linter: Linter, blobs: dict[int, bytes]) -> tuple[int, bytes]:
-    """The linter pickled once (without its hook, a closure of the caller's)."""
+    """The linter pickled once per run, however many units it is sent with."""
     key = id(linter)
     if key not in blobs:
-        hook, linter.on_transcript = linter.on_transcript, None
-        try:
-            blobs[key] = pickle.dumps(linter)
-        finally:
-            linter.on_transcript = hook
+        blobs[key] = pickle.dumps(linter)
     return key, blobs[key]
 
 
-def _units(
-    plan: Iterable[PlanItem], chunk_bytes: int, want: bool, blobs: dict[int, bytes]
-) -> Iterator[_Unit]:
+def _units(plan: Iterable[PlanItem], chunk_bytes: int, blobs: dict[int, bytes]) -> Iterator[_Unit]:
     for entry in plan:
         if isinstance(entry, InputError):
-            yield _Ready((_event(entry),))
+            yield _Ready((failed(entry),))
             continue
         source, linter = entry
         if source.path is None:
             # Standard input is already in memory: lint it here, in order.
-            yield _Ready(tuple(_collect(linter, source, want)))
+            yield _Ready(tuple(linter.run_source(source)))
         elif _chunkable(source, chunk_bytes, linter.input_format):
             key, blob = _blob(linter, blobs)
             for label, path, data, first_line, last in _chunks(source, chunk_bytes):
@@ -241,37 +226,21 @@ def _chunks(source: Source, chunk_bytes: int) -> Iterator[tuple[str, str, bytes,
             block = following
 
 
-def _done(items: tuple[Event, ...]) -> Future[Any]:
+def _done(items: tuple[Linted, ...]) -> Future[Any]:
     future: Future[Any] = Future()
     future.set_result((list(items), True))
     return future
 
 
-def _emit(
-    future: Future[Any],
-    unit: _Unit,
-    file_state: dict[str, bool],
-    on_transcript: Callable[[Transcript, list[Result]], None] | None,
-) -> Iterator[Item]:
-    events, read_any = future.result()
-    for event in events:
-        if event[0] == "t":
-            _, transcript, results = event
-            if on_transcript is not None:
-                on_transcript(transcript, results)
-            yield from results
-        elif event[0] == "e":
-            yield InputError(*event[1:])
-        else:
-            yield event[1]
+def _emit(future: Future[Any], unit: _Unit, file_state: dict[str, bool]) -> Iterator[Linted]:
+    items, read_any = future.result()
+    yield from items
     if isinstance(unit, _Chunk):
+        # A file cut into blocks has read nothing only when no block has.
         seen = file_state.get(unit.path, False) or read_any
         file_state[unit.path] = seen
         if unit.last and not seen:
-            yield _source_notice(
-                Source.file(Path(unit.path)),
-                "no transcripts found in the file; nothing was checked",
-            )
+            yield source_notice(unit.label, NO_TRANSCRIPTS)
 
 
 # -- in the worker ------------------------------------------------------------
@@ -287,53 +256,14 @@ def _worker_linter(key: int, blob: bytes) -> Linter:
     return linter
 
 
-def _run_unit(unit: _File | _Chunk, want_transcripts: bool) -> tuple[list[Event], bool]:
+def _run_unit(unit: _File | _Chunk) -> tuple[list[Linted], bool]:
+    """The unit's items, and whether it held any record (for the file's notice)."""
     linter = _worker_linter(unit.linter_key, unit.linter_blob)
-    events: list[Event] = []
     if isinstance(unit, _File):
-        return _collect(linter, Source.file(Path(unit.path)), want_transcripts), True
+        return list(linter.run_source(Source.file(Path(unit.path)))), True
     source = _ChunkSource(unit.label, Path(unit.path), unit.data, unit.first_line)
-    read_any = False
-    for read in read_source(source, linter.roles, linter.input_format, linter.reader_options):
-        read_any = True
-        if isinstance(read, InputError):
-            events.append(_event(read))
-            continue
-        results = linter._lint_transcript(read, None)
-        if want_transcripts:
-            events.append(("t", read, results))
-        else:
-            events.extend(_event(result) for result in results)
-    return events, read_any
-
-
-def _event(item: Item) -> Event:
-    """Why not send an ``InputError`` as is: exceptions pickle by their message
-    alone, and ``InputError`` needs its path, message and place back."""
-    if isinstance(item, InputError):
-        return ("e", item.path, item.detail, item.place)
-    return ("r", item)
-
-
-def _collect(linter: Linter, source: Source, want_transcripts: bool) -> list[Event]:
-    """Events for one whole source, linted as ``Linter.lint_source`` does."""
-    events: list[Event] = []
-    owed = [0]  # results already sent with their transcript, still to be yielded
-
-    def keep(transcript: Transcript, results: list[Result]) -> None:
-        events.append(("t", transcript, list(results)))
-        owed[0] = len(results)
-
-    hook, linter.on_transcript = linter.on_transcript, keep if want_transcripts else None
-    try:
-        for item in linter.lint_source(source):
-            if owed[0]:
-                owed[0] -= 1
-            else:
-                events.append(_event(item))
-    finally:
-        linter.on_transcript = hook
-    return events
+    items = list(linter.run_records(source))
+    return items, bool(items)
 
 
 class _ChunkSource(Source):

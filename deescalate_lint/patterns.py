@@ -269,21 +269,27 @@ class PatternGroup:
                 found.add(index)
         return tuple(sorted(found))
 
-    def finditer(self, text: str) -> Iterator[Hit]:
+    def finditer(self, text: str, pos: int = 0) -> Iterator[Hit]:
+        """Matches from ``pos`` on, as the alternation's ``finditer`` would give them."""
         if not self.specs:
             return
         indices = self.candidates(text)
         if not indices:
             return
+        alone = self._alone
+        singly = len(indices) <= MAX_SEARCHED_ALONE and (
+            self._all_alone or all(alone[i] for i in indices)
+        )
+        # Compile before the clock starts: the budget is for matching, and on a
+        # busy machine a first compile must not count as a slow pattern.
+        for index in indices if singly else ():
+            self._single(index)
         budget = match_budget(len(text))
         deadline = time.monotonic() + budget
         try:
             found = None
-            alone = self._alone
-            if len(indices) <= MAX_SEARCHED_ALONE and (
-                self._all_alone or all(alone[i] for i in indices)
-            ):
-                found = self._merge_singles(indices, text, deadline)
+            if singly:
+                found = self._merge_singles(indices, text, deadline, pos)
             if found is None:
                 # Collect before yielding: regex's timeout runs from the first call
                 # to the last, so the caller's work between hits would count too.
@@ -293,7 +299,7 @@ class PatternGroup:
                     raise TimeoutError
                 found = [
                     (match.start(), match.end(), int(str(match.lastgroup)[2:]))
-                    for match in self.compiled.finditer(text, timeout=left)
+                    for match in self.compiled.finditer(text, pos, timeout=left)
                     if match.end() != match.start()
                 ]
         except TimeoutError:
@@ -302,7 +308,7 @@ class PatternGroup:
             yield Hit(start, end, self.specs[index])
 
     def _merge_singles(
-        self, indices: tuple[int, ...], text: str, deadline: float
+        self, indices: tuple[int, ...], text: str, deadline: float, pos: int = 0
     ) -> list[tuple[int, int, int]] | None:
         """The alternation's matches, from each pattern searched alone; None: use the alternation.
 
@@ -323,7 +329,7 @@ class PatternGroup:
                 raise TimeoutError
             return self._single(index).search(text, position, timeout=left)
 
-        upcoming = [search(index, 0) for index in indices]
+        upcoming = [search(index, pos) for index in indices]
         found: list[tuple[int, int, int]] = []
         while True:
             best, winner = -1, None

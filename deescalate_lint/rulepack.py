@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from .citations import citation_problems
 from .errors import RulePackError
 from .languages import LanguageProfile, Languages, load_languages
 from .logic import LogicType, logic_type, logic_types
@@ -127,13 +128,50 @@ class Rule:
 
 
 @lru_cache(maxsize=1)
-def _sources() -> dict[str, dict[str, Any]]:
-    return read_toml(shipped_rules_dir() / "sources.toml")
+def _sources() -> dict[str, CitedDocument]:
+    return sources_of(shipped_rules_dir(), texts=False)
 
 
-def load_rule(directory: Path, languages: Languages | None = None) -> Rule:
-    """One rule pack, checked against its logic type's declaration (errors name the file)."""
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document rules may cite: the shipped guidance, or a pack's own playbook."""
+
+    id: str
+    title: str
+    #: The text, when the pack ships it (``sources/<id>.txt``): then every
+    #: citation of it is checked when the pack loads. The shipped guidance
+    #: lives outside the project and is checked by its test suite.
+    path: Path | None
+
+
+def sources_of(root: Path, texts: bool = True) -> dict[str, CitedDocument]:
+    """The documents a rule folder declares in ``sources.toml`` (id -> title), with
+    ``sources/<id>.txt`` when ``texts``; none when it has no ``sources.toml``."""
+    declared = root / "sources.toml"
+    if not declared.is_file():
+        return {}
+    out = {}
+    for document, entry in read_toml(declared).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str):
+            raise RulePackError(str(declared), f"[{document}] needs a title")
+        text = root / "sources" / f"{document}.txt"
+        out[document] = CitedDocument(
+            document, entry["title"], text if texts and text.is_file() else None
+        )
+    return out
+
+
+def load_rule(
+    directory: Path,
+    languages: Languages | None = None,
+    sources: Mapping[str, CitedDocument] | None = None,
+) -> Rule:
+    """One rule pack, checked against its logic type's declaration (errors name the file).
+
+    ``sources`` are the documents it may cite (default: the shipped guidance).
+    """
     languages = languages or load_languages(())
+    sources = sources if sources is not None else _sources()
     path = directory / "rule.toml"
     data = read_toml(path)
     where = str(path)
@@ -154,7 +192,7 @@ def load_rule(directory: Path, languages: Languages | None = None) -> Rule:
         severity = Severity(data.get("severity", "warning"))
     except ValueError:
         raise RulePackError(where, "severity must be error, warning or info") from None
-    citations = tuple(_citation(where, item) for item in data.get("citations", []))
+    citations = tuple(_citation(where, item, sources) for item in data.get("citations", []))
     if not citations:
         raise RulePackError(where, "a rule must cite at least one guidance passage")
     options = _options(where, kind, data.get("options", {}))
@@ -217,10 +255,9 @@ def _options(where: str, kind: LogicType, given: Any) -> dict[str, Any]:
     }
 
 
-def _citation(where: str, item: Any) -> Citation:
+def _citation(where: str, item: Any, sources: Mapping[str, CitedDocument]) -> Citation:
     if not isinstance(item, dict) or set(item) != _CITATION_KEYS:
         raise RulePackError(where, f"a citation needs exactly: {', '.join(sorted(_CITATION_KEYS))}")
-    sources = _sources()
     document = item["document"]
     if document not in sources:
         raise RulePackError(where, f"citation of unknown document {document!r} (see sources.toml)")
@@ -235,14 +272,22 @@ def _citation(where: str, item: Any) -> Citation:
     gloss = item["gloss"]
     if not isinstance(gloss, str) or not gloss.strip() or "\n" in gloss.strip():
         raise RulePackError(where, "a citation's gloss must be one non-empty line of English")
-    return Citation(
+    citation = Citation(
         document=document,
-        title=str(sources[document]["title"]),
+        title=sources[document].title,
         section=str(item["section"]),
         lines=(lines[0], lines[1]),
         key_phrase=str(item["key_phrase"]),
         gloss=gloss.strip(),
     )
+    text = sources[document].path
+    if text is not None:
+        problems = citation_problems(citation, text.read_text(encoding="utf-8").splitlines())
+        if problems:
+            raise RulePackError(
+                where, f"citation of {document} lines {lines}: {'; '.join(problems)}"
+            )
+    return citation
 
 
 def _language_pack(slug: str, path: Path, kind: LogicType, languages: Languages) -> LanguagePack:
@@ -297,15 +342,22 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
     (``concepts/<code>.toml``) of its own; its rules are compiled with them.
     """
     extra = tuple(extra_dirs)
+    for root in extra:
+        check_rule_dir(root)
     languages = load_languages(language_roots(extra))
     rules: list[Rule] = list(_shipped_rules())
-    for directory in rule_directories(extra):
-        rule = load_rule(directory, languages)
-        # User patterns are compiled now, so a bad one is an error before the
-        # first input is read rather than in the middle of a batch.
-        for pack in rule.packs.values():
-            pack.groups  # noqa: B018 - compiles and caches the groups
-        rules.append(rule)
+    for root in extra:
+        if root.resolve() == shipped_rules_dir().resolve():
+            continue  # the shipped packs, already loaded (check-pack rules/)
+        # A folder may cite its own documents (a company playbook) beside the guidance.
+        sources = {**_sources(), **sources_of(root)}
+        for directory in rule_directories([root]):
+            rule = load_rule(directory, languages, sources)
+            # User patterns are compiled now, so a bad one is an error before the
+            # first input is read rather than in the middle of a batch.
+            for pack in rule.packs.values():
+                pack.groups  # noqa: B018 - compiles and caches the groups
+            rules.append(rule)
     seen: dict[str, Path] = {}
     for rule in rules:
         for key in (rule.code, rule.slug):
@@ -313,6 +365,23 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
                 raise RulePackError(str(rule.directory), f"{key} is already defined in {seen[key]}")
             seen[key] = rule.directory
     return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def check_rule_dir(root: Path) -> None:
+    """Refuse a rule-pack folder that does not exist or holds nothing to load.
+
+    Why: a mistyped ``--rules`` path used to be skipped without a word, and the
+    run then checked less than the user asked for.
+    """
+    if not root.is_dir():
+        what = "is not a folder" if root.exists() else "does not exist"
+        raise RulePackError(str(root), f"rule pack folder {what}")
+    if not rule_directories([root]) and not language_roots([root]):
+        raise RulePackError(
+            str(root),
+            "no rule packs here (a rule.toml in it or in its subfolders), "
+            "nor languages/ or concepts/",
+        )
 
 
 def language_roots(extra_dirs: Iterable[Path]) -> tuple[Path, ...]:

@@ -28,7 +28,6 @@ from functools import lru_cache
 from typing import Any
 
 from .engine import Linter
-from .model import Finding
 
 #: The finding fields of the JSON output, in its order (the result's columns).
 FINDING_DDL = (
@@ -37,11 +36,12 @@ FINDING_DDL = (
     "message string, suggestion string, "
     "citations array<struct<document:string,title:string,section:string,"
     "lines:array<int>,key_phrase:string,gloss:string>>, "
-    "language string"
+    "language string, agent string, team string, queue string, date string"
 )
 FINDING_COLUMNS = (
     "kind", "code", "rule", "severity", "path", "transcript", "turn", "speaker", "start",
     "end", "evidence", "message", "suggestion", "citations", "language",
+    "agent", "team", "queue", "date",
 )  # fmt: skip
 
 
@@ -125,11 +125,6 @@ def lint_turns(
     return (
         df.select(*columns).groupBy(conversation_col).applyInPandas(lint_group, schema=FINDING_DDL)
     )
-
-
-def findings_to_rows(findings: list[Finding]) -> list[dict[str, Any]]:
-    """The serial API's findings in the shape of the Spark result's rows (for comparison)."""
-    return [f.to_dict() for f in findings]
 
 
 # -- in the executors ---------------------------------------------------------

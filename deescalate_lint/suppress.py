@@ -34,10 +34,12 @@ from typing import Protocol
 
 import regex
 
+from .codes import UNUSED
 from .model import Finding, Notice, Result, Role, Severity, Transcript
 
-UNUSED_CODE = "DL900"
-UNUSED_SLUG = "unused-suppression"
+#: DL900, as the table of engine codes describes it.
+UNUSED_CODE = UNUSED.code
+UNUSED_SLUG = UNUSED.slug
 ENGINE_SELECTORS = (UNUSED_CODE, UNUSED_SLUG)
 ACTIONS = ("disable", "enable", "disable-next-line", "disable-line", "disable-file")
 MARKER = "deescalate-lint:"
@@ -50,9 +52,7 @@ DIRECTIVE = regex.compile(
     regex.MULTILINE,
 )
 
-UNUSED_SUGGESTION = (
-    "Delete the suppression (or the rule names in it that no longer match anything)."
-)
+UNUSED_SUGGESTION = UNUSED.suggestion
 
 
 def matches_unused(selector: str) -> bool:

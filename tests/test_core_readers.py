@@ -10,6 +10,7 @@ import pytest
 import deescalate_lint as dl
 from deescalate_lint.errors import InputError
 from deescalate_lint.model import Role
+from deescalate_lint.readers import coerce
 
 
 def write(tmp_path: Path, name: str, content: str) -> Path:
@@ -79,7 +80,7 @@ def test_localised_labels_are_recognised() -> None:
         "客户：你好\n客服：您好",
         "고객: 안녕하세요\n상담원: 네",
     ):
-        transcript = linter.coerce(content)
+        transcript = coerce(content, linter.roles)
         assert [t.role for t in transcript.turns] == [Role.CUSTOMER, Role.AGENT], content
 
 

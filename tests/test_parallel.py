@@ -1,7 +1,7 @@
 """Speed must never change the answer.
 
-* ``parallel.lint_paths_parallel`` (the CLI's ``--jobs N``) yields exactly what
-  the serial ``Linter.lint_paths`` yields, in the same order, also when one
+* ``parallel.lint_paths_parallel`` (the CLI's ``--jobs N``) yields exactly the
+  items the serial ``Linter.run`` yields, in the same order, also when one
   JSONL file is cut into many blocks and has broken lines in it.
 * The literal prefilter of pattern groups (``literals.py``) finds the same
   hits as a plain search of the whole alternation.
@@ -20,8 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate_lint import InputError, Linter
+from deescalate_lint.engine import failed
 from deescalate_lint.languages import profile, supported_languages
 from deescalate_lint.literals import fold, requirement
+from deescalate_lint.model import Linted
 from deescalate_lint.parallel import default_jobs, lint_paths_parallel, lint_plan_parallel
 from deescalate_lint.patterns import PatternGroup
 from deescalate_lint.readers import iter_sources
@@ -63,9 +65,24 @@ def _write_corpus(path: Path, count: int, broken: bool = True) -> None:
     path.write_bytes(codecs.BOM_UTF8 + b"\n".join(lines) + b"\n")
 
 
-def _as_data(items: list[Any]) -> list[Any]:
+def _as_data(items: list[Linted]) -> list[Any]:
+    """Items as plain data: the source, the transcript's id and line, results, the error."""
     return [
-        ("error", str(item)) if isinstance(item, InputError) else item.to_dict() for item in items
+        (
+            item.source,
+            (item.transcript.id, item.transcript.line) if item.transcript else None,
+            [result.to_dict() for result in item.results],
+            (item.error.path, item.error.detail, item.error.place) if item.error else None,
+        )
+        for item in items
+    ]
+
+
+def _flat(items: list[Linted]) -> list[Any]:
+    return [
+        ("error", str(x)) if isinstance(x, InputError) else x.to_dict()
+        for item in items
+        for x in item.outputs()
     ]
 
 
@@ -90,18 +107,23 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 
 def test_parallel_output_is_identical_and_in_the_same_order(corpus: list[str]) -> None:
-    serial = _as_data(list(Linter().lint_paths(corpus)))
-    parallel = _as_data(list(lint_paths_parallel(corpus, jobs=2, chunk_bytes=700)))
-    assert any(isinstance(x, dict) and x["kind"] == "finding" for x in serial)
-    assert any(isinstance(x, tuple) for x in serial), "the broken lines must be reported"
-    assert parallel == serial
+    serial = list(Linter().run(corpus))
+    parallel = list(lint_paths_parallel(corpus, jobs=2, chunk_bytes=700))
+    assert any(r.code.startswith("DL1") for item in serial for r in item.results)
+    assert any(item.error for item in serial), "the broken lines must be reported"
+    assert len([item for item in serial if item.transcript is not None]) > 100
+    assert _as_data(parallel) == _as_data(serial)
+    assert _flat(serial) == [
+        ("error", str(x)) if isinstance(x, InputError) else x.to_dict()
+        for x in Linter().lint_paths(corpus)
+    ]
 
 
 def test_blocks_keep_the_line_numbers_of_the_file(corpus: list[str]) -> None:
     errors = [
-        str(x)
-        for x in lint_paths_parallel(corpus[:1], jobs=2, chunk_bytes=500)
-        if isinstance(x, InputError)
+        str(item.error)
+        for item in lint_paths_parallel(corpus[:1], jobs=2, chunk_bytes=500)
+        if item.error
     ]
     places = [e.split(":")[1] for e in errors]
     assert places[:2] == ["line 4", "line 18"]
@@ -110,53 +132,30 @@ def test_blocks_keep_the_line_numbers_of_the_file(corpus: list[str]) -> None:
 
 def test_language_option_and_selection_reach_the_workers(corpus: list[str]) -> None:
     config = {"select": ["defensive-phrasing"], "language": "en"}
-    serial = _as_data(list(Linter(**config).lint_paths(corpus[:1])))
-    parallel = _as_data(list(lint_paths_parallel(corpus[:1], jobs=2, chunk_bytes=900, **config)))
+    serial = _flat(list(Linter(**config).run(corpus[:1])))
+    parallel = _flat(list(lint_paths_parallel(corpus[:1], jobs=2, chunk_bytes=900, **config)))
     assert parallel == serial
     assert {x["rule"] for x in parallel if isinstance(x, dict) and x["kind"] == "finding"} == {
         "defensive-phrasing"
     }
 
 
-def test_on_transcript_is_called_in_order_with_each_transcripts_results(corpus: list[str]) -> None:
-    def run(jobs: int) -> list[tuple[str | None, int]]:
-        seen: list[tuple[str | None, int]] = []
-        items = list(
-            lint_paths_parallel(
-                corpus,
-                jobs=jobs,
-                chunk_bytes=600,
-                on_transcript=lambda t, r: seen.append((t.id, len(r))),
-            )
-        )
-        assert items
-        return seen
-
-    serial = run(1)
-    assert len(serial) > 100
-    assert run(2) == serial
-
-
 def test_a_plan_with_a_linter_per_file_keeps_each_configuration(corpus: list[str]) -> None:
     # The CLI resolves a configuration per file: each source comes with its own linter.
     strict = Linter(select=["DL102"])
     loose = Linter(ignore=["DL102"], language="en")
-    marker = []
-    strict.on_transcript = lambda t, r: marker.append(t.id)  # the caller's own hook stays
     plan = [
         item if isinstance(item, InputError) else (item, strict if index % 2 else loose)
         for index, item in enumerate(iter_sources(corpus))
     ]
-    serial: list[Any] = []
+    serial: list[Linted] = []
     for entry in plan:
         if isinstance(entry, InputError):
-            serial.append(entry)
+            serial.append(failed(entry))
         else:
-            serial.extend(entry[1].lint_source(entry[0]))
-    marker.clear()
+            serial.extend(entry[1].run_source(entry[0]))
     parallel = list(lint_plan_parallel(plan, 2, chunk_bytes=800))
     assert _as_data(parallel) == _as_data(serial)
-    assert strict.on_transcript is not None and not marker
 
 
 def test_default_jobs_uses_every_core_only_for_large_inputs(tmp_path: Path) -> None:
@@ -173,7 +172,7 @@ def test_default_jobs_uses_every_core_only_for_large_inputs(tmp_path: Path) -> N
 
 def test_jobs_one_runs_in_process_with_the_same_answer(corpus: list[str]) -> None:
     assert _as_data(list(lint_paths_parallel(corpus, jobs=1))) == _as_data(
-        list(Linter().lint_paths(corpus))
+        list(Linter().run(corpus))
     )
 
 

@@ -12,7 +12,6 @@ import pytest
 from deescalate_lint import InputError, Linter, Transcript, Turn
 from deescalate_lint.model import Role
 from deescalate_lint.readers import (
-    _REGISTRY,
     Source,
     choose_reader,
     iter_sources,
@@ -21,6 +20,7 @@ from deescalate_lint.readers import (
     reader_names,
     register,
 )
+from deescalate_lint.readers.registry import _REGISTRY
 from deescalate_lint.roles import RoleTable, default_role_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"

@@ -91,7 +91,7 @@ def check(
         yield notice(
             rule,
             convo,
-            "timing check not run: the turns have no start and end times; "
+            f"timing check not run: {convo.transcript.missing_timing()}; "
             "only textual signs of cutting in were checked",
         )
     views = convo.views
@@ -229,7 +229,7 @@ def _cut_off_mark(rule: Rule, convo: Conversation, customer: TurnView) -> tuple[
                 if strength is None:
                     return None
                 shown = customer.turn.text[hit.start : hit.end]
-                return strength, f'the customer\'s turn {customer.index} breaks off ("{shown}")'
+                return strength, f'the customer\'s turn {customer.index + 1} breaks off ("{shown}")'
     return None
 
 

@@ -1,4 +1,4 @@
-"""One registry of transcript readers: a format name -> how to spot it and read it.
+"""Readers: a file, stdin or an object in memory -> ``Transcript`` values.
 
 A reader yields ``Transcript`` objects and, for a record it cannot read,
 an ``InputError`` in its place, so that one broken line of a JSONL file does
@@ -11,141 +11,71 @@ come from ``Linter(reader_options={"csv": {...}})`` and are checked when the
 linter is built (``check_options``), not when the first file is read.
 
 Built-in formats: ``json`` (canonical, Amazon Transcribe Call Analytics,
-Contact Lens and chat-completion JSON, told apart by content; see
-``canonical.transcript_from_any``), ``jsonl``, ``text``, ``vtt``, ``srt``,
-``csv``, and the forced-only names ``transcribe``, ``contact-lens``, ``chat``.
+Contact Lens, chat-completion JSON and vCon, told apart by content; see
+``json_shapes.transcript_from_any``), ``jsonl``, ``text``, ``template``
+(``.html``, ``.j2``, ``.hbs``, ``.liquid``... read whole), ``vtt``, ``srt``,
+``csv``, ``vcon`` (``.vcon``, signed too), and the forced-only names
+``transcribe``, ``contact-lens``, ``chat``. Each registers itself when its
+module is imported (``registry.register``); the import below is the list of
+built-in reader modules (``vcon`` comes with ``json_shapes``; every sniff is
+strict enough not to claim another reader's content, so their order does not
+matter).
+
+``coerce`` is the one way an object a caller hands in (a ``Transcript``, a
+JSON-shaped dict, a chat message list, plain text) becomes a ``Transcript``.
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError
+from ..errors import InputError
 from ..model import Transcript
 from ..roles import RoleTable
+from . import captions, json_shapes, tabular, text  # noqa: F401 - each registers its readers
+from .chat import is_message_list, transcript_from_messages
+from .json_shapes import transcript_from_any
+from .registry import (
+    ReaderOptions,
+    ReaderSpec,
+    ReadItem,
+    check_reader_options,
+    choose_reader,
+    known_extensions,
+    read_source,
+    reader_names,
+    register,
+)
 from .source import Source
+from .text import parse_text
 
-ReadItem = Transcript | InputError
-#: ``read(source, roles)`` or ``read(source, roles, options)``.
-ReadFunction = Callable[..., Iterator[ReadItem]]
-ReaderOptions = Mapping[str, Mapping[str, Any]]
-_NO_OPTIONS: Mapping[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class ReaderSpec:
-    name: str
-    extensions: tuple[str, ...]
-    read_function: ReadFunction
-    #: Given the first bytes (decoded), True when this reader fits the content.
-    sniff: Callable[[str], bool] | None = None
-    #: Validates this reader's options (raises ``ConfigError``); None: takes none.
-    check_options: Callable[[Mapping[str, Any]], object] | None = None
-    takes_options: bool = False
-
-    def read(
-        self, source: Source, roles: RoleTable, options: Mapping[str, Any] | None = None
-    ) -> Iterator[ReadItem]:
-        if self.takes_options:
-            return self.read_function(source, roles, options or _NO_OPTIONS)
-        return self.read_function(source, roles)
+#: What ``coerce`` accepts: a transcript, a JSON-shaped dict of any supported
+#: shape, a chat message list, or plain text (a transcript or a template).
+TranscriptLike = Transcript | Mapping[str, Any] | Sequence[Mapping[str, Any]] | str
 
 
-_REGISTRY: dict[str, ReaderSpec] = {}
+def coerce(obj: TranscriptLike, roles: RoleTable, label: str | None = None) -> Transcript:
+    """``obj`` as a ``Transcript``; ``label`` names it in results and errors.
 
-
-def register(
-    name: str,
-    extensions: Iterable[str],
-    sniff: Callable[[str], bool] | None = None,
-    check_options: Callable[[Mapping[str, Any]], object] | None = None,
-) -> Callable[[ReadFunction], ReadFunction]:
-    """Decorator: add a reader to the registry under ``name``."""
-
-    def decorate(func: ReadFunction) -> ReadFunction:
-        positional = [
-            p
-            for p in inspect.signature(func).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-        ]
-        takes = len(positional) >= 3 or any(p.kind is p.VAR_POSITIONAL for p in positional)
-        _REGISTRY[name] = ReaderSpec(name, tuple(extensions), func, sniff, check_options, takes)
-        return func
-
-    return decorate
-
-
-def check_reader_options(reader_options: ReaderOptions | None) -> dict[str, dict[str, Any]]:
-    """Refuse options for unknown readers, readers without options, or bad values."""
-    _load_builtin_readers()
-    checked: dict[str, dict[str, Any]] = {}
-    for name, options in (reader_options or {}).items():
-        spec = _REGISTRY.get(name)
-        if spec is None:
-            raise ConfigError(
-                f"reader options given for unknown input format {name!r} "
-                f"(known: {', '.join(sorted(_REGISTRY))})"
-            )
-        if not isinstance(options, Mapping):
-            raise ConfigError(f"reader options for {name!r} must be a table of key = value")
-        if spec.check_options is None:
-            if options:
-                raise ConfigError(f"the {name!r} reader takes no options")
-        else:
-            spec.check_options(options)
-        checked[name] = dict(options)
-    return checked
-
-
-def reader_names() -> list[str]:
-    _load_builtin_readers()
-    return sorted(_REGISTRY)
-
-
-def known_extensions() -> set[str]:
-    _load_builtin_readers()
-    return {ext for spec in _REGISTRY.values() for ext in spec.extensions}
-
-
-def choose_reader(source: Source, input_format: str | None = None) -> ReaderSpec:
-    """By forced format, then by file extension, then by sniffing the content."""
-    _load_builtin_readers()
-    if input_format:
-        try:
-            return _REGISTRY[input_format]
-        except KeyError:
-            raise InputError(source.label, f"unknown input format {input_format!r}") from None
-    suffix = source.suffix
-    for spec in _REGISTRY.values():
-        if suffix and suffix in spec.extensions:
-            return spec
-    # No extension we know (stdin, ``notes.log``): sniff. Every sniff is strict
-    # enough not to claim another reader's content; plain text is the fallback.
-    head = source.head()
-    for spec in _REGISTRY.values():
-        if spec.sniff is not None and spec.sniff(head):
-            return spec
-    return _REGISTRY["text"]
-
-
-def read_source(
-    source: Source,
-    roles: RoleTable,
-    input_format: str | None = None,
-    reader_options: ReaderOptions | None = None,
-) -> Iterator[ReadItem]:
-    """Every transcript in one source; unreadable parts come back as ``InputError``."""
-    try:
-        spec = choose_reader(source, input_format)
-        yield from spec.read(source, roles, (reader_options or {}).get(spec.name))
-    except InputError as exc:
-        yield exc
+    Why one function: the Python API, ``lint_many`` and Spark all take objects
+    rather than files, and must read them exactly as the file readers do.
+    The default label is ``<string>`` for text and ``<object>`` for the rest.
+    Raises ``InputError`` for an unreadable object, ``TypeError`` for a type
+    that is not a transcript at all.
+    """
+    if isinstance(obj, Transcript):
+        return obj
+    if isinstance(obj, str):
+        return parse_text(obj, label or "<string>", roles)
+    if isinstance(obj, Mapping):
+        return transcript_from_any(obj, label or "<object>", roles)
+    if isinstance(obj, Sequence) and is_message_list(obj):
+        return transcript_from_messages(obj, label or "<object>")
+    raise TypeError(f"cannot lint a {type(obj).__name__}")
 
 
 def iter_sources(paths: Iterable[str]) -> Iterator[Source | InputError]:
@@ -191,28 +121,15 @@ def _walk(root: Path, extensions: set[str]) -> Iterator[Source | InputError]:
             yield Source.file(candidate)
 
 
-_BUILTINS_LOADED: list[bool] = []
-
-
-def _load_builtin_readers() -> None:
-    """Import the modules that register the built-in readers (once).
-
-    A flag, not "is the registry empty": importing one reader module directly
-    (the engine imports ``canonical``) must not hide the others.
-    """
-    if _BUILTINS_LOADED:
-        return
-    _BUILTINS_LOADED.append(True)
-    from . import aws, canonical, captions, chat, tabular, text  # noqa: F401
-
-
 __all__ = [
     "ReadItem",
     "ReaderOptions",
     "ReaderSpec",
     "Source",
+    "TranscriptLike",
     "check_reader_options",
     "choose_reader",
+    "coerce",
     "iter_sources",
     "known_extensions",
     "read_source",

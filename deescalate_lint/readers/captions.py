@@ -26,8 +26,8 @@ import regex
 from ..errors import InputError
 from ..model import Role, Transcript
 from ..roles import SKIP, RoleTable
-from . import ReadItem, register
 from .common import Segment, merge_segments
+from .registry import ReadItem, register
 from .source import Source
 from .text import parse_timestamp
 

@@ -13,15 +13,12 @@ The roles are fixed by the protocol, so the speaker role table is not used.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import InputError
 from ..model import Role, Transcript, Turn
-from ..roles import RoleTable
-from . import ReadItem, register
 from .common import kind
-from .source import Source
 
 _ROLES = {"assistant": Role.AGENT, "user": Role.CUSTOMER}
 _SKIPPED = frozenset({"system", "developer", "tool", "function"})
@@ -36,15 +33,6 @@ def is_message_list(data: Sequence[Any]) -> bool:
         and not {"turns", "messages", "Transcript"} & item.keys()
         for item in data
     )
-
-
-@register("chat", extensions=())
-def read_chat(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
-    """Forced with ``--input-format chat``; ``.json`` files get here by content."""
-    from .canonical import parse_json, transcripts_from_document
-
-    data = parse_json(source.read_text(), source.label)
-    yield from transcripts_from_document(data, source.label, roles, shape="chat")
 
 
 def transcript_from_chat_object(

@@ -10,7 +10,7 @@ one speaker are joined back into one turn: start of the first, end of the last.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,10 +134,3 @@ def seconds(value: float) -> float | None:
     if math.isnan(value) or math.isinf(value) or value < 0:
         return None
     return value
-
-
-def first_text(values: Iterable[Any]) -> str | None:
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None

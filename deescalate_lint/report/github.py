@@ -2,8 +2,10 @@
 
 ``::warning file=...,line=...,col=...,title=DL103 over-apologising::message``;
 severity error/warning/info maps to ``error``/``warning``/``notice``. Line and
-column are given where known (response templates); a conversation's finding
-annotates the file as a whole and names the turn in the message. Values are
+column are given where known (response templates, plain-text transcripts); a
+conversation's finding in another format carries the line of its turn or
+record where the reader knows it (CSV rows, JSONL records), else annotates
+the file as a whole; the message names the transcript and the turn (from 1). Values are
 escaped as the runner expects (``%``, CR, LF; plus ``:`` and ``,`` in properties).
 """
 
@@ -12,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Notice, Result, Severity
-from . import ReportContext, register
+from ..model import Finding, Linted, Notice, Result, Severity
+from .positions import Position, located_item
+from .registry import ReportContext, register
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -26,12 +29,18 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(result: Result, context: ReportContext) -> str:
+def annotation(
+    result: Result,
+    position: Position | None = None,
+    line: int | None = None,
+    conversation: bool | None = None,
+) -> str:
+    """One workflow command; ``conversation`` (default: no position) names the turn."""
     if isinstance(result, Notice):
         props = {"file": result.path, "title": f"{result.code} {result.rule}"}
-        return _command("notice", props, result.message)
+        named = f"[transcript {result.transcript}] " if result.transcript else ""
+        return _command("notice", props, named + result.message)
     props = {"file": result.path}
-    position = context.position(result)
     if position is not None:
         props.update(
             line=str(position.line),
@@ -39,8 +48,11 @@ def annotation(result: Result, context: ReportContext) -> str:
             endLine=str(position.end_line),
             endColumn=str(position.end_column),
         )
+    elif line is not None:
+        props["line"] = str(line)
     props["title"] = f"{result.code} {result.rule}"
-    return _command(LEVEL[result.severity], props, _message(result, position is None))
+    name_turn = position is None if conversation is None else conversation
+    return _command(LEVEL[result.severity], props, _message(result, name_turn))
 
 
 def _message(finding: Finding, name_turn: bool) -> str:
@@ -48,7 +60,7 @@ def _message(finding: Finding, name_turn: bool) -> str:
     if name_turn:
         parts = [f"transcript {finding.transcript}"] if finding.transcript else []
         if finding.turn >= 0:  # -1: about the transcript as a whole
-            parts.append(f"turn {finding.turn}, {finding.speaker}")
+            parts.append(f"turn {finding.turn + 1}, {finding.speaker}")
         where = f"[{', '.join(parts)}] " if parts else ""
     evidence = f" \u201c{finding.evidence}\u201d" if finding.evidence else ""
     return f"{where}{finding.message}{evidence}\nTry: {finding.suggestion}"
@@ -61,8 +73,9 @@ def _command(level: str, props: dict[str, str], message: str) -> str:
 
 @register("github")
 def write_github(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
+    items: Iterable[Linted], out: TextIO, context: ReportContext | None = None
 ) -> None:
-    context = context or ReportContext()
-    for result in results:
-        out.write(annotation(result, context) + "\n")
+    for item in items:
+        conversation = item.transcript is not None and not item.transcript.template
+        for result, position, line in located_item(item):
+            out.write(annotation(result, position, line, conversation) + "\n")

@@ -7,20 +7,23 @@ run can be piped and read while it is still going.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
-from ..model import Result
-from . import ReportContext, register
+from ..model import Linted, Result
+from .registry import ReportContext, register
+
+
+def _results(items: Iterable[Linted]) -> Iterator[Result]:
+    for item in items:
+        yield from item.results
 
 
 @register("json")
-def write_json(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
-) -> None:
+def write_json(items: Iterable[Linted], out: TextIO, context: ReportContext | None = None) -> None:
     out.write("[")
     first = True
-    for result in results:
+    for result in _results(items):
         out.write("\n  " if first else ",\n  ")
         out.write(json.dumps(result.to_dict(), ensure_ascii=False))
         first = False
@@ -28,10 +31,8 @@ def write_json(
 
 
 @register("jsonl")
-def write_jsonl(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
-) -> None:
-    for result in results:
+def write_jsonl(items: Iterable[Linted], out: TextIO, context: ReportContext | None = None) -> None:
+    for result in _results(items):
         out.write(json.dumps(result.to_dict(), ensure_ascii=False))
         out.write("\n")
         out.flush()

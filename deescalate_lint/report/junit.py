@@ -12,42 +12,46 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Notice, Result
-from . import ReportContext, TranscriptInfo, register
+from ..codes import LANGUAGE
+from ..errors import InputError
+from ..model import Finding, Linted, Notice, Transcript
+from .registry import ReportContext, register
 
-#: The engine notice that means nothing was checked (engine.NOTICE_LANGUAGE).
-NOTHING_CHECKED = "DL001"
+#: The engine notice that means nothing was checked.
+NOTHING_CHECKED = LANGUAGE.code
 
 
-def _name(info: TranscriptInfo) -> str:
-    if info.id:
-        return f"{info.path}#{info.id}"
-    if info.line:
-        return f"{info.path}:{info.line}"
-    return info.path
+def _name(transcript: Transcript) -> str:
+    if transcript.id:
+        return f"{transcript.path}#{transcript.id}"
+    if transcript.line:
+        return f"{transcript.path}:{transcript.line}"
+    return transcript.path
 
 
 def _finding_text(finding: Finding) -> str:
     evidence = f' "{finding.evidence}"' if finding.evidence else ""
     return (
-        f"turn {finding.turn} ({finding.speaker}) {finding.code} {finding.rule} "
+        f"turn {finding.turn + 1} ({finding.speaker}) {finding.code} {finding.rule} "
         f"[{finding.severity.value}]: {finding.message}{evidence}\n  try: {finding.suggestion}"
     )
 
 
-@register("junit", grouped=True)
-def write_junit(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
-) -> None:
-    context = context or ReportContext()
-    for _ in results:  # drive the run; the CLI groups results per transcript
-        pass
+@register("junit")
+def write_junit(items: Iterable[Linted], out: TextIO, context: ReportContext | None = None) -> None:
     suite = ET.Element("testsuite", name="deescalate-lint")
-    failures = skipped = 0
-    for info, group in context.groups:
-        case = ET.SubElement(suite, "testcase", classname=info.path, name=_name(info))
-        findings = [r for r in group if isinstance(r, Finding)]
-        notices = [r for r in group if isinstance(r, Notice)]
+    tests = failures = skipped = 0
+    errors: list[InputError] = []
+    for item in items:
+        if item.error is not None:
+            errors.append(item.error)  # listed after the transcripts
+        transcript = item.transcript
+        if transcript is None:  # an error, or a notice about a whole file: no test case
+            continue
+        tests += 1
+        case = ET.SubElement(suite, "testcase", classname=transcript.path, name=_name(transcript))
+        findings = [r for r in item.results if isinstance(r, Finding)]
+        notices = [r for r in item.results if isinstance(r, Notice)]
         if findings:
             failures += 1
             codes = sorted({f.code for f in findings})
@@ -65,12 +69,12 @@ def write_junit(
         if notices:
             system_out = ET.SubElement(case, "system-out")
             system_out.text = "\n".join(f"notice {n.code} {n.rule}: {n.message}" for n in notices)
-    for error in context.errors:
+    for error in errors:
         case = ET.SubElement(suite, "testcase", classname=error.path, name=error.path)
         ET.SubElement(case, "error", message=str(error), type="InputError")
-    suite.set("tests", str(len(context.groups) + len(context.errors)))
+    suite.set("tests", str(tests + len(errors)))
     suite.set("failures", str(failures))
-    suite.set("errors", str(len(context.errors)))
+    suite.set("errors", str(len(errors)))
     suite.set("skipped", str(skipped))
     root = ET.Element("testsuites", name="deescalate-lint")
     for key in ("tests", "failures", "errors", "skipped"):

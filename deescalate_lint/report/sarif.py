@@ -13,13 +13,16 @@ points (``columnKind``), as the rest of the tool does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ..model import Citation, Finding, Notice, Result, Severity
-from . import ReportContext, register
+from ..codes import UNUSED
+from ..errors import InputError
+from ..model import Citation, Finding, Linted, Notice, Severity
+from .positions import Position, located
+from .registry import ReportContext, register
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -70,25 +73,22 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
 
 
 def unused_descriptor() -> dict[str, Any]:
-    from ..suppress import UNUSED_CODE, UNUSED_SLUG, UNUSED_SUGGESTION
-
     text = (
         "A suppression comment or lint.ignore entry that suppressed nothing, "
         "named no known rule, or is malformed."
     )
     return {
-        "id": UNUSED_CODE,
-        "name": UNUSED_SLUG,
+        "id": UNUSED.code,
+        "name": UNUSED.slug,
         "shortDescription": {"text": "Unused or malformed suppression."},
         "fullDescription": {"text": text},
-        "help": {"text": f"{text} {UNUSED_SUGGESTION}"},
-        "defaultConfiguration": {"level": "note"},
+        "help": {"text": f"{text} {UNUSED.suggestion}"},
+        "defaultConfiguration": {"level": LEVEL[Severity(UNUSED.severity)]},
     }
 
 
-def _result(finding: Finding, index: dict[str, int], context: ReportContext) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], position: Position | None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(finding.path)}}
-    position = context.position(finding)
     if position is not None:
         physical["region"] = {
             "startLine": position.line,
@@ -101,8 +101,8 @@ def _result(finding: Finding, index: dict[str, int], context: ReportContext) -> 
     whole = f"{finding.transcript or finding.path}"
     logical = (
         {
-            "name": f"turn {finding.turn}",
-            "fullyQualifiedName": f"{whole}/turn {finding.turn}",
+            "name": f"turn {finding.turn + 1}",
+            "fullyQualifiedName": f"{whole}/turn {finding.turn + 1}",
             "kind": "turn",
         }
         if finding.turn >= 0
@@ -140,23 +140,27 @@ def _notification(notice: Notice) -> dict[str, Any]:
     return {
         "descriptor": {"id": notice.code},
         "level": "note",
-        "message": {"text": f"{notice.rule}: {notice.message}"},
+        "message": {
+            "text": (f"transcript {notice.transcript}: " if notice.transcript else "")
+            + f"{notice.rule}: {notice.message}"
+        },
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(notice.path)}}}],
         "properties": {"rule": notice.rule, "transcript": notice.transcript},
     }
 
 
-def build_log(results: Iterable[Result], context: ReportContext) -> dict[str, Any]:
+def build_log(items: Iterable[Linted], context: ReportContext) -> dict[str, Any]:
     descriptors = [rule_descriptor(rule) for rule in context.rules] + [unused_descriptor()]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     sarif_results = []
     notifications = []
-    for result in results:
+    errors: list[InputError] = []
+    for result, position in located(_noting_errors(items, errors)):
         if isinstance(result, Finding):
-            sarif_results.append(_result(result, index, context))
+            sarif_results.append(_result(result, index, position))
         else:
             notifications.append(_notification(result))
-    for error in context.errors:
+    for error in errors:
         notifications.append(
             {
                 "level": "error",
@@ -183,7 +187,7 @@ def build_log(results: Iterable[Result], context: ReportContext) -> dict[str, An
                 "columnKind": "unicodeCodePoints",
                 "invocations": [
                     {
-                        "executionSuccessful": not context.errors,
+                        "executionSuccessful": not errors,
                         "toolExecutionNotifications": notifications,
                     }
                 ],
@@ -193,11 +197,16 @@ def build_log(results: Iterable[Result], context: ReportContext) -> dict[str, An
     }
 
 
+def _noting_errors(items: Iterable[Linted], errors: list[InputError]) -> Iterator[Linted]:
+    """``items`` passed through, their read errors kept aside (they are notifications)."""
+    for item in items:
+        if item.error is not None:
+            errors.append(item.error)
+        yield item
+
+
 @register("sarif")
-def write_sarif(
-    results: Iterable[Result], out: TextIO, context: ReportContext | None = None
-) -> None:
-    context = context or ReportContext()
-    log = build_log(results, context)
+def write_sarif(items: Iterable[Linted], out: TextIO, context: ReportContext | None = None) -> None:
+    log = build_log(items, context or ReportContext())
     out.write(json.dumps(log, ensure_ascii=False, indent=2))
     out.write("\n")
