@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .escalation import EscalationDetector, Mood
+from .folds import fold_table
 from .languages import LanguageProfile, Languages, shipped_languages
 from .model import Finding, Role, Transcript, Turn
 from .nlp import Tokens, tokenise
@@ -78,7 +79,12 @@ class Conversation:
             code = turn_languages[i]
             lang = languages.profiles.get(code) if code else None
             prepared = (
-                prepare(turn.text, lang.quote_pattern, lang.quote_marks)
+                prepare(
+                    turn.text,
+                    lang.quote_pattern,
+                    lang.quote_marks,
+                    fold_table(lang.fold) if lang.fold else None,
+                )
                 if lang
                 else prepare(turn.text)
             )

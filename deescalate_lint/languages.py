@@ -25,6 +25,7 @@ from typing import Any
 import regex
 
 from .errors import RulePackError
+from .folds import FOLDS
 from .patterns import PatternGroup, specs_from_data
 from .resources import read_toml, shipped_rules_dir
 
@@ -48,6 +49,7 @@ _LANGUAGE_KEYS = {
     "roles",
     "detection",
     "near",
+    "analysis",
 }
 _ROLE_NAMES = ("agent", "customer", "skip")
 
@@ -100,6 +102,9 @@ class LanguageProfile:
     #: "word"``, of letters against Latin words) its script must reach.
     script_share: float
     script_per_latin_word: bool
+    #: A character fold applied before matching (``[analysis] fold``, see
+    #: folds.py), e.g. traditional to simplified Chinese; None for none.
+    fold: str | None = None
     #: Named concept lists (``rules/concepts/<code>.toml``), raw pattern data.
     concepts: Mapping[str, Any] = field(default_factory=dict)
 
@@ -238,6 +243,10 @@ def load_profile(path: Path, concepts: Mapping[str, Any]) -> LanguageProfile:
     detection = data.get("detection", {})
     tokeniser = data.get("tokeniser", {})
     near = data.get("near", {})
+    fold = data.get("analysis", {}).get("fold")
+    if fold is not None and fold not in FOLDS:
+        known = ", ".join(sorted(FOLDS))
+        raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
     # A whole word: "\w+" alone could split one long word into many tokens,
     # and the gap's backtracking over those splits grows exponentially.
     default_token = r"\w+(?!\w)" if word_boundaries else r"\w"
@@ -260,6 +269,7 @@ def load_profile(path: Path, concepts: Mapping[str, Any]) -> LanguageProfile:
         near_clause_end=str(near.get("clause_end", r"[.!?;\n。！？；]")),
         script_share=float(detection.get("script_share", 0.3)),
         script_per_latin_word=detection.get("per_latin") == "word",
+        fold=fold,
         concepts=concepts,
     )
 

@@ -16,6 +16,7 @@ happen here, all length-preserving:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import regex
@@ -63,11 +64,15 @@ class PreparedText:
 
 
 def prepare(
-    text: str, quotes: regex.Pattern[str] | None = None, marks: frozenset[str] = frozenset()
+    text: str,
+    quotes: regex.Pattern[str] | None = None,
+    marks: frozenset[str] = frozenset(),
+    fold: Mapping[int, str] | None = None,
 ) -> PreparedText:
     """The analysis text of ``text``; ``quotes`` finds the quotations of the
     turn's language and ``marks`` are their opening marks (both from its
-    language file: ``LanguageProfile.quote_pattern`` and ``quote_marks``)."""
+    language file: ``LanguageProfile.quote_pattern`` and ``quote_marks``);
+    ``fold`` maps characters one to one (folds.py), keeping every offset."""
     # str.translate looks every character up in a dict: skip it for ASCII text,
     # where the backtick is the only character to change.
     if text.isascii():
@@ -76,6 +81,8 @@ def prepare(
         analysis = text.translate(_NORMALISE)
     else:
         analysis = text
+    if fold and not analysis.isascii():
+        analysis = analysis.translate(fold)
     placeholders: list[tuple[int, int]] = []
     if any(mark in analysis for mark in _MASK_MARKS):
         pieces: list[str] = []

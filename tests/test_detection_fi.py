@@ -55,7 +55,7 @@ CASES: list[tuple[str, set[str], str]] = [
         set(),
         """
         Asiakas: Hei! Pakettini ei ole vieläkään tullut.
-        Asiakaspalvelija: Hei, katson sen heti.
+        Asiakaspalvelija: Hei, ymmärrän että odottaminen harmittaa. Katson sen heti.
         """,
     ),
     (
@@ -133,7 +133,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "vihainen-sahkoposti",
-        {"DL105"},
+        {"DL105", "DL106"},  # sent to e-mail, and nothing for three weeks of waiting
         """
         Asiakas: Tää on ihan naurettavaa, mä odotan jo kolmatta viikkoa!!
         Asiakaspalvelija: Lähettäkää meille sähköpostia tilausnumeron kanssa.
@@ -149,7 +149,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "rauhoittukaa",
-        {"DL102"},
+        {"DL102", "DL106"},  # told to calm down instead of being heard
         """
         Asiakas: Mä oon soittanut teille viisi kertaa eikä kukaan tee mitään!
         Asiakaspalvelija: Rauhoittukaa nyt. Katsotaan asiaa.
@@ -169,7 +169,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "pitka-puhelu",
-        {"DL101", "DL102", "DL103", "DL104", "DL105"},
+        {"DL101", "DL102", "DL103", "DL104", "DL105", "DL106"},
         """
         Asiakaspalvelija: Kodinkone Oy, Jenni puhelimessa, miten voin auttaa?
         Asiakas: Mun pesukone piti toimittaa maanantaina, mä otin vapaata töistä
@@ -344,7 +344,8 @@ def test_an_english_agent_turn_in_a_finnish_chat_is_judged_in_english(linter: Li
         "vaihto-englantiin",
         """
         Asiakas: Hei, mun tilaus ei oo vieläkään tullut ja mä oon odottanut kaksi viikkoa.
-        Asiakaspalvelija: Hei! Tarkistan tilauksen heti, hetkinen.
+        Asiakaspalvelija: Hei! Kaksi viikkoa on tosi pitkä aika, ja ymmärrän että se
+            harmittaa. Mä tarkistan sen tilauksen nyt heti.
         Asiakas: Sorry, I don't speak Finnish very well, can we do this in English?
         Asiakaspalvelija: Of course. I'm so sorry, I do apologise for the wait,
             it's with the courier now.

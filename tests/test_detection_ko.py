@@ -52,7 +52,11 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
         "delivery-call",
         _convo(
             ("고객", "주문한 지 일주일째인데 아직도 안 왔어요. 진짜 어이없네요."),
-            ("상담원", "불편을 드려 죄송합니다. 주문번호 확인 부탁드립니다."),
+            (
+                "상담원",
+                "일주일이나 기다리셨으니 정말 답답하셨겠어요. 불편을 드려 죄송합니다. "
+                "주문번호 확인 부탁드립니다.",
+            ),
             ("고객", "12345요."),
             (
                 "상담원",
@@ -91,7 +95,8 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
             ("고객", "이게 말이 돼요? 벌써 세 번째 전화예요!!"),
             ("상담원", "자세한 내용은 메일로 보내 주세요."),
         ),
-        frozenset({"email-when-call-needed"}),
+        # Sent to e-mail, and not a word for the third call.
+        frozenset({"email-when-call-needed", "missing-empathy"}),
     ),
     (
         "cut-in",
@@ -185,7 +190,9 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
             ("고객", "씨발 진짜 왜 이래요. 한 달째 해결이 안 되잖아요"),
             ("상담원", "불편을 드려 죄송합니다. 지금 바로 기술팀에 연결해 드릴게요."),
         ),
-        frozenset(),
+        # The customer's swearing is never a finding; the agent's bare apology
+        # (no word for a month of trouble) and cold hand-off to another team are.
+        frozenset({"missing-empathy", "escape"}),
     ),
     (
         "numbers-and-dates",

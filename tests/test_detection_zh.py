@@ -52,7 +52,11 @@ CASES: list[tuple[str, Lines]] = [
         "traditional-characters",
         [
             ("客户", "你們的網路又斷了，這已經是這個月第三次了。"),
-            ("客服", "非常抱歉造成您的不便，我馬上幫您安排工程師到府檢修。"),
+            (
+                "客服",
+                "我理解您的心情，這個月已經斷了三次，真的很抱歉。"
+                "您是說這個月已經斷了三次對嗎？我馬上幫您安排工程師到府檢修。",
+            ),
         ],
     ),
     (
@@ -87,7 +91,11 @@ CASES: list[tuple[str, Lines]] = [
         "mixed-office-code-switching",
         [
             ("客户", "这个case你们到底有没有人在follow？我等了一个月了。"),
-            ("客服", "我现在就帮您跟进，今天下班前给您回电话。"),
+            (
+                "客服",
+                "我理解您的心情，等了一个月确实太久了。您是说这个case一个月都没人follow，"
+                "对吗？我现在就帮您跟进，今天下班前给您回电话。",
+            ),
         ],
     ),
     (
@@ -221,22 +229,30 @@ def test_linter_judges_in_zh_end_to_end(linter: Linter, case_id: str, lines: Lin
 
 
 #: Cases whose agent turns the zh packs must flag, proving the rules really ran in zh.
-EXPECTED_FINDINGS = {
-    "angry-defensive": ("defensive-phrasing", "这不是我的错"),
-    "over-apology": ("over-apologising", "真的很对不起"),
-    "email-redirect": ("email-when-call-needed", "在官网上提交一个工单"),
-    "promise": ("unrealistic-promise", "绝对能到"),
-    "timed-interruption": ("interruption", "能给我一下您的订单号吗"),
+EXPECTED_FINDINGS: dict[str, list[tuple[str, str]]] = {
+    # Deflecting and redirecting an angry customer, with no word for how they
+    # feel: missing-empathy quotes the reply's first sentence as well.
+    "angry-defensive": [
+        ("defensive-phrasing", "这不是我的错"),
+        ("missing-empathy", "这不是我的错，是快递那边弄丢的"),
+    ],
+    "over-apology": [("over-apologising", "真的很对不起")],
+    "email-redirect": [
+        ("missing-empathy", "那您在官网上提交一个工单吧"),
+        ("email-when-call-needed", "在官网上提交一个工单"),
+    ],
+    "promise": [("unrealistic-promise", "绝对能到")],
+    "timed-interruption": [("interruption", "能给我一下您的订单号吗")],
 }
 
 
 @pytest.mark.parametrize(("case_id", "expected"), sorted(EXPECTED_FINDINGS.items()))
 def test_zh_rules_fire_on_detected_transcripts(
-    linter: Linter, case_id: str, expected: tuple[str, str]
+    linter: Linter, case_id: str, expected: list[tuple[str, str]]
 ) -> None:
     lines = dict(CASES)[case_id]
     findings = [r for r in linter.results(canonical(case_id, lines)) if isinstance(r, Finding)]
-    assert [(f.rule, f.evidence) for f in findings] == [expected]
+    assert [(f.rule, f.evidence) for f in findings] == expected
 
 
 def test_clean_cases_have_no_findings(linter: Linter) -> None:
@@ -311,7 +327,10 @@ def test_the_english_turn_is_judged_in_english_end_to_end(linter: Linter) -> Non
     transcript = {
         "turns": [
             {"speaker": "客户", "text": "你好，我的包裹一直没到，已经等了一个多星期了。"},
-            {"speaker": "客服", "text": "您好，我帮您查一下物流信息，请稍等。"},
+            {
+                "speaker": "客服",
+                "text": "您好，等了一个多星期确实让人着急，我帮您查一下物流信息，请稍等。",
+            },
             {
                 "speaker": "customer",
                 "text": "Sorry, can we switch to English? My Chinese is not good.",
@@ -323,3 +342,28 @@ def test_the_english_turn_is_judged_in_english_end_to_end(linter: Linter) -> Non
     assert [(f.rule, f.language, f.evidence) for f in findings] == [
         ("defensive-phrasing", "en", "It's not my fault")
     ]
+
+
+def test_traditional_characters_are_read_by_the_simplified_packs(linter: Linter) -> None:
+    """zh's [analysis] fold: one pack reads both scripts, evidence quoted as written."""
+    simplified = [
+        ("客户", "你们的网络又断了，这已经是这个月第三次了！"),
+        ("客服", "这不是我的错，您在官网上提交一个工单吧。"),
+    ]
+    traditional = [
+        ("客户", "你們的網路又斷了，這已經是這個月第三次了！"),
+        ("客服", "這不是我的錯，您在官網上提交一個工單吧。"),
+    ]
+
+    def found(lines: list[tuple[str, str]]) -> list[tuple[str, int | None, int]]:
+        results = linter.results(canonical("fold", lines))
+        return [(f.code, f.turn, len(f.evidence)) for f in results if isinstance(f, Finding)]
+
+    assert found(simplified) == found(traditional)
+    assert {code for code, _, _ in found(traditional)} >= {"DL102", "DL105"}
+    (deflect,) = [
+        f
+        for f in linter.results(canonical("fold", traditional))
+        if isinstance(f, Finding) and f.code == "DL102"
+    ]
+    assert deflect.evidence == "這不是我的錯"

@@ -76,7 +76,12 @@ def test_korean_single_quotes_mark_someone_elses_words() -> None:
             },
         ],
     }
-    assert dl.lint(convo) == []
+    # The quoted web-form instruction is the text message's, not the agent's:
+    # no DL105. (The reply's missing acknowledgement and recap are other rules.)
+    assert [f for f in dl.lint(convo) if f.rule == "email-when-call-needed"] == []
+    unquoted = dict(convo["turns"][1], text="홈페이지에서 접수해 주세요.")
+    flagged = dl.lint(dict(convo, turns=[convo["turns"][0], unquoted]))
+    assert "email-when-call-needed" in {f.rule for f in flagged}
 
 
 def test_a_korean_sentence_ending_ends_the_scope_without_punctuation() -> None:
