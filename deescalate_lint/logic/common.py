@@ -59,6 +59,8 @@ def group(rule: Rule, view: TurnView, name: str) -> PatternGroup | None:
 
 
 _OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
+#: Social-media handles the reply opens with (not words of the reply).
+_HANDLES = regex.compile(r"\s*(?:@[\w.\-]+[:,]?\s+)+")
 #: A first line that only greets: short, ending in a comma or colon.
 _SALUTATION = regex.compile(r"[^\n]{1,60}?[,:，：、]\s*")
 #: Evidence quoting an agent's opening is cut to about this many characters.
@@ -69,9 +71,11 @@ def opening(view: TurnView) -> tuple[int, int]:
     """The agent's first words (up to the first sentence end, about 60
     characters): the evidence for what a turn did or failed to do as a whole.
 
-    A salutation on a line of its own ("Hi Bob,", "Sehr geehrte Frau Roth,")
-    is skipped: the reply's first sentence is what a reader judges."""
-    match = _OPENING.match(view.text)
+    Leading @handles and a salutation on a line of its own ("Hi Bob,",
+    "Sehr geehrte Frau Roth,") are skipped: the reply's first sentence is what
+    a reader judges."""
+    handles = _HANDLES.match(view.text)  # "@mia.travels That's not..." on social media
+    match = _OPENING.match(view.text, handles.end() if handles else 0)
     if match and _SALUTATION.fullmatch(match.group(1)):
         match = _OPENING.match(view.text, match.end()) or match
     if not match:
