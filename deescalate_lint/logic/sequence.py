@@ -12,6 +12,10 @@ escalation.py), unless:
 * an earlier agent turn did (``unless_agent_before``: a calm warning about
   abusive language before ending the call).
 
+An excuse pattern may carry a ``kind``: it then excuses only triggers of that
+kind (a customer who asked for a manager has asked to be transferred, not to
+be hung up on). An excuse without a kind excuses every trigger.
+
 A template has no customer turns, so the rule cannot judge it, unless the
 template says in its own words that its reader is upset (``template_upset``:
 "we understand how frustrating this is"); otherwise it says so in a notice
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ..context import Conversation
 from ..escalation import EscalationDetector, Mood
 from ..model import Finding, Notice
+from ..patterns import Hit
 from . import GroupSpec, register
 from .common import group, kept, notice
 
@@ -59,22 +64,27 @@ def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
     detector = EscalationDetector.default()
-    # Walk the turns once, keeping what earlier turns said (each checked once,
-    # lazily): a long call with many triggers must not rescan its history.
-    asked = agent_before = False
+    # Walk the turns once, keeping which kinds of act earlier turns excused
+    # (None: every kind): a long call must not rescan its history.
+    asked: set[str | None] = set()
+    agent_before: set[str | None] = set()
     uncovered = False
     for view in convo.views:
         if view.is_customer:
-            if not asked and convo.hits(group(rule, view, "unless_customer_asked"), view):
-                asked = True
+            if None not in asked:
+                asked |= _kinds(convo.hits(group(rule, view, "unless_customer_asked"), view))
             continue
         if not view.is_agent:
             continue
-        hits = kept(rule, convo, view, "trigger")
-        excused = asked or agent_before
-        if not agent_before and convo.hits(group(rule, view, "unless_agent_before"), view):
-            agent_before = True
-        if not hits or excused:
+        excused = asked | agent_before
+        hits = [
+            hit
+            for hit in kept(rule, convo, view, "trigger")
+            if None not in excused and hit.pattern.attrs.get("kind") not in excused
+        ]
+        if None not in agent_before:
+            agent_before |= _kinds(convo.hits(group(rule, view, "unless_agent_before"), view))
+        if not hits:
             continue
         if convo.hits(group(rule, view, "unless_same_turn"), view):
             continue
@@ -109,3 +119,8 @@ def check(
             detail = f"The customer is upset ({mood.reason})."
             kind = hit.pattern.attrs.get("kind")
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
+
+
+def _kinds(hits: list[Hit]) -> set[str | None]:
+    """The kinds of act these excuse hits excuse (None: every kind)."""
+    return {hit.pattern.attrs.get("kind") for hit in hits}
