@@ -195,11 +195,15 @@ def test_shipped_group_grows_linearly_on_backtracking_runs(
 def test_backtracking_runs_hold_the_triggers_halves() -> None:
     """The inputs are what they claim: prefixes that never complete, long consumed runs."""
     [group] = [g for w, g in GROUPS if w == "unrealistic-promise/en/trigger"]
-    assert "guarantee" in literals(group.specs[0].source)
+    found = [run for spec in group.specs for run in literals(spec.source)]
+    assert found, "the promise patterns have literal runs to build from"
+    run = found[0]
+    half, most, last = run[: max(1, len(run) // 2)], run[:-1], run[-1]
     prefixes = backtracking_text(group, 4 * SMALL, "prefixes")
-    assert "guarguarguar" in prefixes and "guarante guarante " in prefixes
+    assert half * 3 in prefixes and (most + " ") * 2 in prefixes
+    assert run not in prefixes.split("\n", 1)[1].split(), "a prefix run never completes its word"
     consumed = backtracking_text(group, 4 * SMALL, "consumed")
-    assert "guarantee" + "e" * 20 in consumed and "guarantee ex ex ex" in consumed
+    assert run + last * 20 in consumed and run + f" {last}x" * 3 in consumed
 
 
 TRAPS = {

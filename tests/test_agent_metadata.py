@@ -17,8 +17,10 @@ from deescalate_lint.readers.canonical import transcript_to_dict
 REPO = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
-RUDE = "Calm down, please."
-FINE = "Let me check that for you."
+# The replies acknowledge the customer, so only the telling-off is a finding:
+# these tests are about where the metadata goes, not about empathy.
+RUDE = "I hear you, but calm down, please."
+FINE = "I can hear how frustrating that is. Let me check that for you."
 
 
 def _call(call_id: str, agent: str | None, team: str | None, reply: str) -> dict[str, object]:
@@ -75,7 +77,7 @@ def test_csv_columns_by_alias_and_by_configuration(tmp_path: Path) -> None:
     rows = [
         "call_id,role,text,agent_name,squad,day",
         "A,customer,This is the third time I call!,Dana,Returns,2026-11-20",
-        f"A,agent,{RUDE},Dana,Returns,2026-11-20",
+        f'A,agent,"{RUDE}",Dana,Returns,2026-11-20',
     ]
     path = tmp_path / "calls.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

@@ -15,11 +15,13 @@ ANGRY = {
         {"speaker": "agent", "text": "I'm sorry. I apologise. Please send us an email."},
     ],
 }
+# Apologies without a word for the customer's situation (DL106), a second
+# apology in the turn (DL103), and a written channel for an upset caller (DL105).
 
 
 def test_lint_returns_findings_with_the_documented_shape() -> None:
     findings = dl.lint(ANGRY)
-    assert [f.code for f in findings] == ["DL103", "DL105"]
+    assert [f.code for f in findings] == ["DL106", "DL103", "DL105"]
     record = findings[0].to_dict()
     assert set(record) == {
         "kind",
@@ -63,7 +65,7 @@ def test_a_linter_is_reusable_and_deterministic() -> None:
 
 def test_select_and_ignore_by_code_prefix_and_slug() -> None:
     assert [f.rule for f in dl.lint(ANGRY, select=["DL105"])] == ["email-when-call-needed"]
-    assert [f.rule for f in dl.lint(ANGRY, ignore=["over-apologising"])] == [
+    assert [f.rule for f in dl.lint(ANGRY, ignore=["over-apologising", "DL106"])] == [
         "email-when-call-needed"
     ]
     assert dl.lint(ANGRY, select=["DL1"]) == dl.lint(ANGRY)
@@ -87,12 +89,12 @@ def test_options_change_thresholds() -> None:
 
 def test_per_transcript_and_per_turn_ignores() -> None:
     data = dict(ANGRY, lint={"ignore": ["DL103"]})
-    assert [f.code for f in dl.lint(data)] == ["DL105"]
+    assert [f.code for f in dl.lint(data)] == ["DL106", "DL105"]
     turns = [
         ANGRY["turns"][0],
         dict(ANGRY["turns"][1], lint={"ignore": ["email-when-call-needed"]}),
     ]
-    assert [f.code for f in dl.lint(dict(ANGRY, turns=turns))] == ["DL103"]
+    assert [f.code for f in dl.lint(dict(ANGRY, turns=turns))] == ["DL106", "DL103"]
 
 
 def test_unsupported_language_is_a_notice_not_a_silent_pass() -> None:

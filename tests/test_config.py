@@ -196,8 +196,10 @@ def test_csv_reader_table_maps_to_reader_options(tmp_path: Path) -> None:
     )
     run = run_cli(["calls.csv", "--format", "json"], cwd=tmp_path)
     assert run.code == 1, run.err
-    assert [f["evidence"] for f in run.findings()] == ["Calm down"]
-    assert [f["transcript"] for f in run.findings()] == ["c1"]
+    # The agent's one reply tells the customer to calm down (DL102) and has no
+    # word for their hour of waiting (DL106).
+    found = sorted((f["code"], f["evidence"], f["transcript"]) for f in run.findings())
+    assert found == [("DL102", "Calm down", "c1"), ("DL106", "Calm down please", "c1")]
 
 
 BAD_CONFIGS = [

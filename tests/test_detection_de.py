@@ -169,7 +169,7 @@ CASES: list[tuple[str, set[str], str]] = [
     # Escalated calls: the German packs must run and find what the agent did.
     (
         "eskalation-schuld",
-        {"DL102"},
+        {"DL102", "DL106"},  # deflects, with no word for the third call
         """
         Kunde: Das ist jetzt das dritte Mal, dass ich anrufe! Das Internet geht immer noch nicht!!
         Mitarbeiter: Dafür kann ich nichts, das ist eine Störung beim Netzbetreiber.
@@ -177,7 +177,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "eskalation-mail",
-        {"DL105"},
+        {"DL105", "DL106"},  # written channel, nothing for the anger
         """
         Kundin: Was für ein Saftladen! Ich warte seit Wochen auf mein Geld.
         Mitarbeiterin: Schreiben Sie uns bitte eine E-Mail mit Ihrer Bestellnummer.
@@ -216,9 +216,11 @@ CASES: list[tuple[str, set[str], str]] = [
         Mitarbeiter: Kundenservice Nordwerk, mein Name ist Jansen, was kann ich für Sie tun?
         Kundin: Ja, Brandt hier. Die Waschmaschine ist immer noch kaputt, der Techniker war
         am Dienstag da und hat gesagt, er bestellt ein Ersatzteil.
-        Mitarbeiter: Das tut mir leid. Ich schaue nach, wo das Ersatzteil gerade ist.
+        Mitarbeiter: Das tut mir leid, das ist ärgerlich. Ich schaue nach, wo das Ersatzteil
+        gerade ist.
         Kundin: Danke. Ich hab zwei kleine Kinder, ohne Waschmaschine ist das echt schwierig.
-        Mitarbeiter: Das verstehe ich gut. Das Teil ist laut System seit gestern im Lager,
+        Mitarbeiter: Das verstehe ich gut. Also: Der Techniker war Dienstag da und das
+        Ersatzteil fehlt noch, richtig? Das Teil ist laut System seit gestern im Lager,
         ich buche den Techniker für Donnerstag und rufe Sie morgen bis zwölf Uhr an, um den
         Termin zu bestätigen.
         Kundin: Okay, das klingt gut.
@@ -312,7 +314,8 @@ def test_an_english_agent_turn_in_a_german_chat_is_judged_in_english() -> None:
         "switch",
         """
         Kunde: Hallo, meine Bestellung ist immer noch nicht da, das ist echt ärgerlich.
-        Mitarbeiterin: Das tut mir leid. Ich schaue sofort nach, wo das Paket gerade ist.
+        Mitarbeiterin: Das tut mir leid, ich verstehe Ihren Ärger. Ich schaue sofort nach, wo
+        das Paket gerade ist.
         Kunde: Danke. Ich habe es am Montag bestellt und seitdem hat sich nichts mehr getan.
         Mitarbeiterin: Ich sehe es: Das Paket liegt noch im Verteilzentrum. Ich kläre das
         mit dem Paketdienst.
@@ -332,7 +335,10 @@ def test_the_german_example_call_is_read_detected_and_judged_in_german() -> None
     results = list(LINTER.lint_paths([str(EXAMPLES / "de_reklamation.txt")]))
     findings = [r for r in results if isinstance(r, Finding)]
     assert not [r for r in results if not isinstance(r, (Finding, Notice))]
-    assert {f.code for f in findings} == {"DL101", "DL102", "DL103", "DL104", "DL105"}
+    assert {f.code for f in findings} == {
+        *("DL101", "DL102", "DL103", "DL104", "DL105"),
+        *("DL106", "DL107"),  # bare "Moment, Moment" and apologies with no word for the customer
+    }
     assert {f.language for f in findings} == {"de"}
     assert {f.speaker for f in findings} == {"Mitarbeiter"}
 

@@ -192,8 +192,10 @@ def test_findings_shown_in_their_conversation(report: dict[str, Any]) -> None:
     findings = report["findings"]
     assert dom.count('<article class="finding') == len(findings)
     # The evidence is highlighted, with the message, the suggestion and a glossed citation.
+    marks = re.findall(r"<mark>(.*?)</mark>", dom.replace("&amp;", "&"))
     for finding in findings:
-        assert f"<mark>{finding['evidence']}</mark>" in dom.replace("&amp;", "&")
+        # Overlapping evidence (two rules on the same words) shares one mark.
+        assert any(finding["evidence"] in mark for mark in marks), finding["evidence"]
         assert finding["suggestion"].split('"')[0] in dom
     first = findings[0]["citations"][0]
     assert first["gloss"] in dom and first["key_phrase"] in dom

@@ -43,10 +43,10 @@ def test_transcribe_call_analytics_output(linter: Linter) -> None:
         "You took the payment twice this month. This is the second time it has happened!"
     )
     findings = linter.lint(transcript)
-    assert [(f.code, f.turn, f.evidence) for f in findings if f.code == "DL102"] == [
-        ("DL102", 2, "Calm down"),
-        ("DL102", 2, "that is not my fault"),  # dismissing, then deflecting: two findings
-    ]
+    # Dismissing, then deflecting, in one stretch: one finding that names both.
+    (finding,) = [f for f in findings if f.code == "DL102"]
+    assert (finding.turn, finding.evidence) == (2, "Calm down, that is not my fault")
+    assert "Also:" in finding.message
 
 
 def test_contact_lens_output_joins_participants(linter: Linter) -> None:
@@ -104,7 +104,11 @@ def test_chat_completion_list_skips_system_and_tools(linter: Linter) -> None:
         transcript.turns[1].text == "Please calm down.\nThat is not our fault, the update did it."
     )
     findings = linter.lint(transcript)
-    assert {f.evidence for f in findings} == {"calm down", "That is not our fault"}
+    assert {(f.code, f.evidence) for f in findings} == {
+        ("DL102", "calm down"),
+        ("DL102", "That is not our fault"),
+        ("DL106", "Please calm down"),  # no word for the customer's situation
+    }
     assert all(f.turn == 1 for f in findings)  # the system prompt's "Calm down" is not judged
 
 

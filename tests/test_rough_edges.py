@@ -245,7 +245,7 @@ def test_text_output_closes_with_a_summary_line(tmp_path: Path) -> None:
     (tmp_path / "clean.txt").write_text("Thanks, it is on its way.\n", encoding="utf-8")
     run = run_cli(["call.txt", "clean.txt", "--isolated"], tmp_path, env=_env())
     assert run.stdout.splitlines()[-1] == (
-        "1 finding in 1 of 2 conversations (2 files); 1 check not run"
+        "2 findings in 1 of 2 conversations (2 files); 1 check not run"
     )
 
 

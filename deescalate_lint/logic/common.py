@@ -59,14 +59,21 @@ def group(rule: Rule, view: TurnView, name: str) -> PatternGroup | None:
 
 
 _OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
+#: A first line that only greets: short, ending in a comma or colon.
+_SALUTATION = regex.compile(r"[^\n]{1,60}?[,:，：、]\s*")
 #: Evidence quoting an agent's opening is cut to about this many characters.
 _OPENING_MAX = 60
 
 
 def opening(view: TurnView) -> tuple[int, int]:
     """The agent's first words (up to the first sentence end, about 60
-    characters): the evidence for what a turn did or failed to do as a whole."""
+    characters): the evidence for what a turn did or failed to do as a whole.
+
+    A salutation on a line of its own ("Hi Bob,", "Sehr geehrte Frau Roth,")
+    is skipped: the reply's first sentence is what a reader judges."""
     match = _OPENING.match(view.text)
+    if match and _SALUTATION.fullmatch(match.group(1)):
+        match = _OPENING.match(view.text, match.end()) or match
     if not match:
         stripped = view.text.strip()
         start = view.text.find(stripped[:1]) if stripped else 0
@@ -75,6 +82,6 @@ def opening(view: TurnView) -> tuple[int, int]:
     if end - start > _OPENING_MAX:
         space = view.text.rfind(" ", start, start + _OPENING_MAX)
         end = space if space > start else start + _OPENING_MAX
-    while end > start and view.text[end - 1] in " \t,:":
+    while end > start and (view.text[end - 1].isspace() or view.text[end - 1] in ",:"):
         end -= 1
     return start, end

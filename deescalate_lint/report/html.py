@@ -450,7 +450,13 @@ _JS = r"""
     var spans = findings.filter(function (f) { return f.turn === turn.i; })
       .map(function (f) { return [f.start - offset, f.end - offset]; })
       .filter(function (s) { return s[1] > 0 && s[0] < text.length; })
-      .sort(function (a, b) { return a[0] - b[0]; });
+      .sort(function (a, b) { return a[0] - b[0]; })
+      .reduce(function (merged, span) {  // overlapping evidence: one mark
+        var last = merged[merged.length - 1];
+        if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+        else merged.push(span.slice());
+        return merged;
+      }, []);
     if (offset) node.appendChild(document.createTextNode("\u2026"));
     spans.forEach(function (span) {
       var start = Math.max(span[0], at), end = Math.min(span[1], text.length);
