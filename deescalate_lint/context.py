@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 
 from .escalation import EscalationDetector, Mood
 from .languages import LanguageProfile, Languages, shipped_languages
-from .model import Finding, Role, Transcript, Turn
+from .model import Finding, Transcript, Turn
 from .nlp import Tokens, tokenise
 from .patterns import Hit, PatternGroup
 from .scope import Scope, judge, may_be_governed, within
+from .screen import Spoken
 from .textprep import PreparedText, prepare
 
 if TYPE_CHECKING:
     from .rulepack import Rule
+    from .screen import Screen, ScreenedTurn
 
 #: Turns longer than this many characters are tokenised piecewise (see ``scope``).
 LONG_TURN = 100_000
@@ -29,27 +31,22 @@ SCOPE_CONTEXT = 2_000
 
 
 @dataclass
-class TurnView:
+class TurnView(Spoken):
     index: int
     turn: Turn
     language: str | None
     prepared: PreparedText
     profile: LanguageProfile | None = None
     _tokens: Tokens | None = field(default=None, repr=False)
+    #: The turn as the screen scanned it (its candidates), when it was.
+    screened: ScreenedTurn | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
         return self.prepared.analysis
 
-    @property
-    def is_agent(self) -> bool:
-        return self.turn.role is Role.AGENT
-
-    @property
-    def is_customer(self) -> bool:
-        return self.turn.role is Role.CUSTOMER
-
     def tokens(self) -> Tokens:
+        """The whole turn's tokens and sentences (tokenised once)."""
         if self._tokens is None:
             self._tokens = tokenise(self.prepared.analysis, self.profile)
         return self._tokens
@@ -85,6 +82,23 @@ class Conversation:
             views.append(TurnView(i, turn, code, prepared, lang))
         return cls(transcript, language, views, languages)
 
+    @classmethod
+    def from_screen(cls, screen: Screen, languages: Languages) -> Conversation:
+        """The conversation of a screened transcript: its analysis texts and
+        candidates are the screen's (quotes are located only if a hit asks)."""
+        views = []
+        for turn in screen.turns:
+            lang = turn.profile
+            prepared = PreparedText(
+                turn.turn.text,
+                turn.analysis,
+                turn.placeholders,
+                lang.quote_pattern if lang else None,
+                lang.quote_marks if lang else frozenset(),
+            )
+            views.append(TurnView(turn.index, turn.turn, turn.language, prepared, lang, None, turn))
+        return cls(screen.transcript, screen.language, views, languages)
+
     def customer_views(self) -> list[TurnView]:
         return [v for v in self.views if v.is_customer]
 
@@ -117,9 +131,12 @@ class Conversation:
         key = (id(group), view.index)
         cached = self._hits.get(key)
         if cached is None:
+            indices = view.screened.candidates(group) if view.screened is not None else None
+            if indices is not None and not indices:
+                return []  # the scan found none of its patterns in the turn
             cached = []
             last_end = -1
-            for hit in group.finditer(view.text):
+            for hit in group.finditer(view.text, indices):
                 if hit.start < last_end:
                     continue
                 if view.prepared.in_quote(hit.start, hit.end):
@@ -133,6 +150,13 @@ class Conversation:
                 # a key per miss grows memory with a million-turn transcript.
                 self._hits[key] = cached
         return cached
+
+    def tail_hits(self, group: PatternGroup, view: TurnView) -> Iterator[Hit]:
+        """The group's matches in the turn's text without its trailing white space
+        (quotes and placeholders not skipped). The turn's candidates serve: a
+        pattern that matches in the trimmed text may match in the whole turn."""
+        indices = view.screened.candidates(group) if view.screened is not None else None
+        return group.finditer(view.text.rstrip(), indices)
 
     def scope(
         self,

@@ -200,10 +200,16 @@ class PatternGroup:
                     index.setdefault(needle, set()).add(position)
             self._automaton = needle_automaton({n: frozenset(at) for n, at in index.items()})
             self._always = tuple(i for i, requirements in enumerate(found) if requirements is None)
-            self._alone = tuple(not _NOT_ALONE.search(body) for body in self.bodies)
-            self._all_alone = all(self._alone)
             self._requirements = found
         return self._requirements
+
+    @property
+    def alone(self) -> tuple[bool, ...]:
+        """Per pattern: may it be searched alone (see ``_NOT_ALONE``)?"""
+        if len(self._alone) != len(self.bodies):
+            self._alone = tuple(not _NOT_ALONE.search(body) for body in self.bodies)
+            self._all_alone = all(self._alone)
+        return self._alone
 
     @property
     def needles(self) -> tuple[tuple[str, ...] | None, ...]:
@@ -269,17 +275,20 @@ class PatternGroup:
                 found.add(index)
         return tuple(sorted(found))
 
-    def finditer(self, text: str) -> Iterator[Hit]:
+    def finditer(self, text: str, indices: tuple[int, ...] | None = None) -> Iterator[Hit]:
+        """The alternation's matches in ``text``; ``indices``: the patterns that may
+        match (a scan's candidates, in order), else ``candidates`` works them out."""
         if not self.specs:
             return
-        indices = self.candidates(text)
+        if indices is None:
+            indices = self.candidates(text)
         if not indices:
             return
         budget = match_budget(len(text))
         deadline = time.monotonic() + budget
         try:
             found = None
-            alone = self._alone
+            alone = self.alone
             if len(indices) <= MAX_SEARCHED_ALONE and (
                 self._all_alone or all(alone[i] for i in indices)
             ):

@@ -16,7 +16,8 @@ happen here, all length-preserving:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import regex
 
@@ -48,12 +49,31 @@ PLACEHOLDER = regex.compile(
 _MASK_MARKS = ("{", "%", "<<", "<!--", "deescalate-lint:")
 
 
+def _may_mask(text: str) -> bool:
+    """Whether ``text`` holds one of ``_MASK_MARKS`` (three substring scans in C)."""
+    return (
+        "{" in text
+        or "%" in text
+        or ("<" in text and ("<<" in text or "<!--" in text))
+        or ("deescalate-lint:" in text)
+    )
+
+
 @dataclass(frozen=True)
 class PreparedText:
     original: str
     analysis: str
-    quoted: tuple[tuple[int, int], ...]
     placeholders: tuple[tuple[int, int], ...]
+    #: The language's quotation pattern and opening marks (``quoted`` uses them).
+    quotes: regex.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    marks: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    @cached_property
+    def quoted(self) -> tuple[tuple[int, int], ...]:
+        """Quoted stretches, located on first use: only a turn with a hit needs them."""
+        if self.quotes is None or self.marks.isdisjoint(self.analysis):
+            return ()
+        return tuple(sorted(m.span() for m in self.quotes.finditer(self.analysis)))
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(q0 <= start and end <= q1 for q0, q1 in self.quoted)
@@ -68,6 +88,13 @@ def prepare(
     """The analysis text of ``text``; ``quotes`` finds the quotations of the
     turn's language and ``marks`` are their opening marks (both from its
     language file: ``LanguageProfile.quote_pattern`` and ``quote_marks``)."""
+    analysis, placeholders = analyse(text)
+    return PreparedText(text, analysis, placeholders, quotes, marks)
+
+
+def analyse(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The analysis text of ``text`` and where its placeholders are (no quotes:
+    the scan reads this text, and only a turn with a candidate needs quotes)."""
     # str.translate looks every character up in a dict: skip it for ASCII text,
     # where the backtick is the only character to change.
     if text.isascii():
@@ -76,22 +103,20 @@ def prepare(
         analysis = text.translate(_NORMALISE)
     else:
         analysis = text
+    if not _may_mask(analysis):
+        return analysis, ()
     placeholders: list[tuple[int, int]] = []
-    if any(mark in analysis for mark in _MASK_MARKS):
-        pieces: list[str] = []
-        last = 0
-        for match in PLACEHOLDER.finditer(analysis):
-            pieces.append(analysis[last : match.start()])
-            masked = "_" * (match.end() - match.start())
-            if "\n" in match.group():  # keep line breaks: lines still end where they did
-                masked = "".join("\n" if c == "\n" else "_" for c in match.group())
-            pieces.append(masked)
-            placeholders.append((match.start(), match.end()))
-            last = match.end()
-        pieces.append(analysis[last:])
-        analysis = "".join(pieces)
+    pieces: list[str] = []
+    last = 0
+    for match in PLACEHOLDER.finditer(analysis):
+        pieces.append(analysis[last : match.start()])
+        masked = "_" * (match.end() - match.start())
+        if "\n" in match.group():  # keep line breaks: lines still end where they did
+            masked = "".join("\n" if c == "\n" else "_" for c in match.group())
+        pieces.append(masked)
+        placeholders.append((match.start(), match.end()))
+        last = match.end()
+    pieces.append(analysis[last:])
+    analysis = "".join(pieces)
     assert len(analysis) == len(text)
-    quoted: tuple[tuple[int, int], ...] = ()
-    if quotes is not None and not marks.isdisjoint(analysis):
-        quoted = tuple(sorted(m.span() for m in quotes.finditer(analysis)))
-    return PreparedText(text, analysis, quoted, tuple(placeholders))
+    return analysis, tuple(placeholders)

@@ -19,6 +19,7 @@ from .common import kept
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
 
 #: Hits at most this many characters apart, with no sentence end between, merge.
 MERGE_GAP = 40
@@ -41,6 +42,7 @@ _SENTENCE_END = regex.compile(r"[.!?\n。！？]")
     "governs it (the rule's `vetoes`); hits close together in one sentence are one "
     "finding. `measured-signals` adds the escalation detector's measured signals "
     "(mostly capitals) on the agent's own turns.",
+    quiet=lambda rule, screen, options, led: None if led else quiet(screen, options),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
@@ -55,6 +57,16 @@ def check(
             spans.sort(key=lambda span: span[:2])
         for first, last in merge_close(spans, view.text):
             yield convo.finding(rule, view, first[0], last[1], kind=first[2])
+
+
+def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] | None:
+    """Without a trigger, only the measured signals could flag an agent turn."""
+    measured = options["measured-signals"]
+    if measured:
+        detector = EscalationDetector.default()
+        if any(detector.measured(turn.text, measured) for turn in screen.agent_turns()):
+            return None
+    return []
 
 
 Span = tuple[int, int, Any]

@@ -30,22 +30,54 @@ from .common import group, kept, notice
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
+
+
+def quiet(screen: Screen, led: bool) -> list[Finding | Notice] | None:
+    """Without a trigger, nothing to judge. With one, a finding needs an upset
+    customer, and a notice a template or a language the detector does not
+    cover: when none of them can be, nothing either."""
+    if not led:
+        return []
+    if screen.transcript.template or screen.may_be_upset():
+        return None
+    detector = EscalationDetector.default()
+    if any(not detector.reads_language(turn.profile) for turn in screen.agent_turns()):
+        return None
+    return []
 
 
 @register(
     "sequence",
     groups=[
         GroupSpec("trigger", "agent", True, "the agent's act"),
-        GroupSpec("unless_customer_asked", "customer", False, "an earlier customer request for it"),
-        GroupSpec("unless_same_turn", "agent", False, "what makes the act right in its own turn"),
         GroupSpec(
-            "unless_agent_before", "agent", False, "what makes it right said in an earlier turn"
+            "unless_customer_asked",
+            "customer",
+            False,
+            "an earlier customer request for it",
+            leads=False,
+        ),
+        GroupSpec(
+            "unless_same_turn",
+            "agent",
+            False,
+            "what makes the act right in its own turn",
+            leads=False,
+        ),
+        GroupSpec(
+            "unless_agent_before",
+            "agent",
+            False,
+            "what makes it right said in an earlier turn",
+            leads=False,
         ),
     ],
     doc="Flags an agent `trigger` while the customer is upset (the escalation detector, "
     "with persistence), unless the customer asked for it (`unless_customer_asked`), the "
     "same turn makes it right (`unless_same_turn`) or an earlier agent turn did "
     "(`unless_agent_before`).",
+    quiet=lambda rule, screen, options, led: quiet(screen, led),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
@@ -62,13 +94,18 @@ def check(
             continue
         if not view.is_agent:
             continue
-        hits = kept(rule, convo, view, "trigger")
+        # Hits first, their scope last: most triggers are excused, or come in a
+        # turn that makes them right, and then no negation needs judging.
+        raw = convo.hits(group(rule, view, "trigger"), view)
         excused = asked or agent_before
         if not agent_before and convo.hits(group(rule, view, "unless_agent_before"), view):
             agent_before = True
-        if not hits or excused:
+        if not raw or excused:
             continue
         if convo.hits(group(rule, view, "unless_same_turn"), view):
+            continue
+        hits = kept(rule, convo, view, "trigger")
+        if not hits:
             continue
         mood = convo.mood_before(view.index)
         if mood is None:

@@ -1,0 +1,293 @@
+"""The screen: one scan of each turn, and which rules a transcript needs judging by.
+
+``LanguageIndex`` (one per linter and language) knows every pattern group its
+rules and the escalation detector read in that language, and, per rule, the
+ones that *lead*: groups whose hit can give a finding on its own (a trigger),
+as opposed to groups that only qualify hits of others (backchannels, a
+customer's request). ``Screen`` scans each turn of a transcript once
+(``scan.py``) and tells, per rule, whether any leading group has a candidate
+in a turn where that group is searched. A rule with none is *quiet* on the
+transcript: its logic type's ``quiet`` hook gives what its check would give
+(usually nothing, or a notice), without building the conversation, locating
+quotes or running a single ``regex``. Most real transcripts are quiet for
+every rule (issue #14: 27 % have any candidate at all).
+
+The screen is exact, not approximate: every candidate set is a superset of
+the patterns that match (``prefilter.py``, ``literals.py``), and the quiet
+hooks are compared with the checks themselves (tests/test_screen.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .escalation import EscalationDetector
+from .languages import LanguageProfile
+from .model import Role, Transcript, Turn
+from .patterns import PatternGroup
+from .scan import AT_END, EACH, Look, Scanner, scanner
+from .textprep import analyse
+
+if TYPE_CHECKING:
+    from .rulepack import Rule
+
+_ROLES = (Role.AGENT, Role.CUSTOMER)
+
+
+class LanguageIndex:
+    """What the screen looks for in one language, and which of it leads, per rule.
+
+    ``candidates`` holds every group (a turn's candidates, for the rules that
+    are checked); ``lead(role)`` only the groups that lead in turns of that
+    role (the screen's question), each looked for as its ``GroupSpec`` allows
+    (at the end of a turn, or as several hits), and, for customer turns, the
+    escalation detector's listed signals (could the customer be upset at all?).
+    Each is built on first use: a reply template never needs the customer's,
+    and a transcript no rule is checked on never needs ``candidates``.
+    """
+
+    def __init__(
+        self, rules: Sequence[Rule], options: Sequence[Mapping[str, Any]], lang: LanguageProfile
+    ) -> None:
+        self.profile = lang
+        self.rules = rules
+        self.options = options
+        self._leads: dict[Role, Lead] = {}
+        self._candidates: Scanner | None = None
+
+    @property
+    def candidates(self) -> Scanner:
+        if self._candidates is None:
+            groups: list[PatternGroup] = []
+            for rule in self.rules:
+                pack = rule.packs.get(self.profile.code)
+                if pack is not None:
+                    groups += [g for g in pack.groups.values() if g.specs]
+            groups += detector_groups(self.profile).values()
+            self._candidates = scanner(_unique((g, EACH) for g in groups))
+        return self._candidates
+
+    def lead(self, role: Role) -> Lead:
+        found = self._leads.get(role)
+        if found is None:
+            found = self._leads[role] = Lead(self.rules, self.options, self.profile, role)
+        return found
+
+
+class Lead:
+    """The groups that lead in one role's turns of one language: their scanner,
+    and per rule the entries that lead (when all the role's turns are in this
+    language, and when they are not)."""
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        options: Sequence[Mapping[str, Any]],
+        lang: LanguageProfile,
+        role: Role,
+    ) -> None:
+        listed: list[PatternGroup] = []
+        if role is Role.CUSTOMER:
+            signals = detector_groups(lang)
+            names = EscalationDetector.default().listed_signals
+            listed = [signals[k] for k in names if k in signals]
+        wanted: list[list[tuple[PatternGroup, Look, Look]]] = []
+        for rule, rule_options in zip(rules, options, strict=True):
+            leads: list[tuple[PatternGroup, Look, Look]] = []
+            wanted.append(leads)
+            if rule.logic_type.detector_leads:
+                # Whatever the rule's own packs: a customer turn in another
+                # language than the conversation's is judged in its own.
+                leads += [(group, EACH, EACH) for group in listed]
+            pack = rule.packs.get(lang.code)
+            if pack is None:
+                continue
+            for spec in rule.logic_type.groups:
+                group = pack.group(spec.name)
+                if not spec.leads or spec.searched_in != role.value or not group or not group.specs:
+                    continue
+                look = AT_END if spec.at_end else EACH
+                # Hits in turns of other languages count too, so a repeat is
+                # demanded only when every turn of the role is in this language.
+                alone = look
+                if spec.leads_from is not None and spec.leads_from(rule_options) > 1:
+                    alone = Look(repeat=spec.leads_from(rule_options))
+                leads.append((group, alone, look))
+        looked = [(g, look) for leads in wanted for g, a, b in leads for look in (a, b)]
+        self.scanner: Scanner = scanner(_unique([*looked, *((g, EACH) for g in listed)]))
+        #: Per rule (in the linter's order): the entries that lead, when the
+        #: role's turns are all in this language and when they are not.
+        self.leading: tuple[tuple[frozenset[int], frozenset[int]], ...] = tuple(
+            (
+                frozenset().union(*(self.scanner.entries(g, a) for g, a, _ in leads)),
+                frozenset().union(*(self.scanner.entries(g, b) for g, _, b in leads)),
+            )
+            for leads in wanted
+        )
+        #: The entries that are the detector's listed signals (customer turns).
+        self.signals: frozenset[int] = frozenset().union(
+            *(self.scanner.entries(g, EACH) for g in listed)
+        )
+
+
+def _unique(groups: Iterable[tuple[PatternGroup, Look]]) -> list[tuple[PatternGroup, Look]]:
+    return list({(id(group), look): (group, look) for group, look in groups}.values())
+
+
+def detector_groups(lang: LanguageProfile) -> dict[str, PatternGroup]:
+    """The concept groups the escalation detector reads in ``lang`` (none when
+    the language lacks one of its listed signals: it then reads none)."""
+    detector = EscalationDetector.default()
+    out = {}
+    if not detector.missing_concepts(lang):
+        out = {name: lang.concept(name) for name in detector.listed_signals}
+    if detector.calm_concept in lang.concepts:
+        out[detector.calm_concept] = lang.concept(detector.calm_concept)
+    return out
+
+
+class Spoken:
+    """What a turn seen by the rules says about its speaker (``turn`` is a ``Turn``)."""
+
+    turn: Turn
+
+    @property
+    def is_agent(self) -> bool:
+        return self.turn.role is Role.AGENT
+
+    @property
+    def is_customer(self) -> bool:
+        return self.turn.role is Role.CUSTOMER
+
+
+class ScreenedTurn(Spoken):
+    """One turn as the screen saw it: its analysis text, and (scanned when a rule
+    is checked) the entries of its language's candidate scanner that may match."""
+
+    __slots__ = (
+        "_candidates",
+        "analysis",
+        "index",
+        "language",
+        "lookup",
+        "placeholders",
+        "profile",
+        "turn",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        turn: Turn,
+        language: str | None,
+        profile: LanguageProfile | None,
+        analysis: str,
+        placeholders: tuple[tuple[int, int], ...],
+        lookup: LanguageIndex | None,
+    ) -> None:
+        self.index = index
+        self.turn = turn
+        self.language = language
+        self.profile = profile
+        self.analysis = analysis
+        self.placeholders = placeholders
+        self.lookup = lookup
+        self._candidates: dict[int, tuple[int, ...]] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.analysis
+
+    def candidates(self, group: PatternGroup) -> tuple[int, ...] | None:
+        """The patterns of ``group`` that may match in this turn (in order), or
+        None when the scan does not cover the group (it then finds its own)."""
+        lookup = self.lookup
+        if lookup is None or not lookup.candidates.covers(group):
+            return None
+        if self._candidates is None:
+            found = lookup.candidates.scan(self.analysis) if self.analysis else ()
+            self._candidates = lookup.candidates.candidates(found)
+        return self._candidates.get(id(group), ())
+
+
+class Screen:
+    """A transcript's turns as the screen saw them, and per rule whether it leads."""
+
+    def __init__(
+        self,
+        transcript: Transcript,
+        language: str,
+        turns: list[ScreenedTurn],
+        led: list[bool],
+        found: dict[tuple[str, Role], tuple[int, ...]],
+        indexes: Mapping[str, LanguageIndex],
+    ) -> None:
+        self.transcript = transcript
+        self.language = language
+        self.turns = turns
+        #: Per rule (in the linter's order): a leading group may have a hit.
+        self.led = led
+        self._found = found
+        self._indexes = indexes
+        #: Whether every turn has a start and an end time (``Transcript.has_timing``).
+        self.timed = bool(turns) and all(
+            t.turn.start is not None and t.turn.end is not None for t in turns
+        )
+        #: The roles that speak in it.
+        self.roles = frozenset(t.turn.role for t in turns)
+
+    @classmethod
+    def build(
+        cls,
+        transcript: Transcript,
+        language: str,
+        turn_languages: Sequence[str | None],
+        indexes: Mapping[str, LanguageIndex],
+        profiles: Mapping[str, LanguageProfile],
+        rules: int,
+    ) -> Screen:
+        """Each turn's analysis text, and one scan per language and role of all
+        that role's turns together for what leads (``rules``: how many)."""
+        turns = []
+        texts: dict[tuple[str, Role], list[str]] = {}
+        for i, turn in enumerate(transcript.turns):
+            code = turn_languages[i]
+            lookup = indexes.get(code) if code else None
+            analysis, placeholders = analyse(turn.text)
+            profile = profiles.get(code) if code else None
+            turns.append(ScreenedTurn(i, turn, code, profile, analysis, placeholders, lookup))
+            if code and lookup is not None and analysis:
+                texts.setdefault((code, turn.role), []).append(analysis)
+        led = [False] * rules
+        found_by: dict[tuple[str, Role], tuple[int, ...]] = {}
+        spoken = [role for _, role in texts]
+        for (code, role), role_texts in texts.items():
+            lead = indexes[code].lead(role)
+            found = found_by[code, role] = lead.scanner.scan_all(role_texts)
+            if not found:
+                continue
+            mixed = spoken.count(role) > 1  # the role speaks in more than one language
+            for position, leads in enumerate(lead.leading):
+                if not led[position] and not leads[mixed].isdisjoint(found):
+                    led[position] = True
+        return cls(transcript, language, turns, led, found_by, indexes)
+
+    def may_be_upset(self) -> bool:
+        """Whether the escalation detector could find the customer upset at any
+        point (``EscalationDetector.moods`` is all calm otherwise): a candidate
+        of one of its listed signals in a customer turn, or enough measured ones."""
+        for (code, role), found in self._found.items():
+            if role is not Role.CUSTOMER:
+                continue
+            if not self._indexes[code].lead(role).signals.isdisjoint(found):
+                return True
+        detector = EscalationDetector.default()
+        most = sum(detector.measured_most(t.text) for t in self.turns if t.is_customer)
+        return most >= detector.threshold
+
+    def agent_turns(self) -> list[ScreenedTurn]:
+        return [t for t in self.turns if t.is_agent]
+
+    def customer_turns(self) -> list[ScreenedTurn]:
+        return [t for t in self.turns if t.is_customer]
