@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .escalation import EscalationDetector, Mood
 from .languages import LanguageProfile, Languages, shipped_languages
 from .model import Finding, Transcript, Turn
-from .nlp import Tokens, tokenise
+from .nlp import Piece, Tokens, piece_around, tokenise
 from .patterns import Hit, PatternGroup
 from .scope import Scope, judge, may_be_governed, within
 from .screen import Spoken
@@ -23,11 +23,6 @@ from .textprep import PreparedText, prepare
 if TYPE_CHECKING:
     from .rulepack import Rule
     from .screen import Screen, ScreenedTurn
-
-#: Turns longer than this many characters are tokenised piecewise (see ``scope``).
-LONG_TURN = 100_000
-#: Characters of context kept on each side of a trigger in a long turn.
-SCOPE_CONTEXT = 2_000
 
 
 @dataclass
@@ -40,6 +35,8 @@ class TurnView(Spoken):
     _tokens: Tokens | None = field(default=None, repr=False)
     #: The turn as the screen scanned it (its candidates), when it was.
     screened: ScreenedTurn | None = field(default=None, repr=False)
+    #: The last piece tokenised around a trigger (see ``tokens_near``).
+    _piece: Piece | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
@@ -50,6 +47,23 @@ class TurnView(Spoken):
         if self._tokens is None:
             self._tokens = tokenise(self.prepared.analysis, self.profile)
         return self._tokens
+
+    def tokens_near(self, start: int, end: int) -> Tokens:
+        """Tokens that judge ``text[start:end]`` as the whole turn's would: a piece
+        around it (``nlp.piece_around``; the last one is reused while it serves,
+        so a long turn is tokenised about once), or the whole turn when the
+        piece would be the whole turn anyway (short turns) or cannot be shown exact."""
+        lang = self.profile
+        if self._tokens is None and lang is not None:
+            breaks = lang.sentence_break_pattern is not None
+            piece = self._piece
+            if piece is not None and piece.exact(start, end, lang.window, breaks):
+                return piece.tokens
+            piece = piece_around(self.text, start, end, lang, lang.window)
+            if piece is not None:
+                self._piece = piece
+                return piece.tokens
+        return self.tokens()
 
 
 @dataclass
@@ -171,16 +185,10 @@ class Conversation:
         lang = view.profile
         if lang is None or not may_be_governed(view.text, start, end, lang):
             return Scope()
-        if len(view.text) <= LONG_TURN:
-            found = judge(view.text, view.tokens(), start, end, lang)
-        else:
-            # A very long turn is tokenised around the trigger only: spaCy refuses
-            # texts over a million characters, and scope never reaches further than
-            # a few tokens of the trigger's own sentence.
-            w0 = max(0, start - SCOPE_CONTEXT)
-            w1 = min(len(view.text), end + SCOPE_CONTEXT)
-            piece = view.text[w0:w1]
-            found = judge(piece, tokenise(piece, lang), start - w0, end - w0, lang)
+        # Scope never reaches past the trigger's sentence and a few tokens of it:
+        # only that much is tokenised (a 5 MB template with a trigger in every
+        # line is judged in linear time, not re-tokenised around each trigger).
+        found = judge(view.text, view.tokens_near(start, end), start, end, lang)
         if gaps and not (found.negated and found.hedged):
             inside = within(view.text, gaps, lang)
             found = Scope(found.negated or inside.negated, found.hedged or inside.hedged)
