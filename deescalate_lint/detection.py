@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import regex
@@ -88,6 +89,13 @@ def script_counts(text: str, scripts: Sequence[str] = ()) -> dict[str, int]:
 
 def _by_script(text: str, languages: Languages) -> Detection | None:
     """A language whose own script the letters are in; None: Latin, decide by words."""
+    if text.isascii() or not _NON_ASCII_LETTER.search(text):
+        # Only ASCII letters: every one Latin, so no script can claim the text
+        # (the counts below would say the same, at more cost).
+        ascii_part = text.encode("ascii", "ignore")
+        if len(ascii_part) == len(ascii_part.translate(None, _ASCII_LETTERS)):
+            return Detection(None, "script")
+        return None
     scripted = _scripted(languages)
     counts = script_counts(text, (*scripted.scripts, _KANA))
     letters = counts["letter"]
@@ -145,28 +153,53 @@ def stopword_scores(text: str, languages: Languages | None = None) -> Counter[st
 
 @lru_cache(maxsize=4)
 def _stopword_scores(text: str, languages: Languages) -> Counter[str]:
-    # Each word is looked up, and the languages found counted, in C (``map``
-    # and a Counter); Python then adds up a handful of distinct answers. A
-    # Python step per word was a fifth of the linting time on the real corpora.
+    # Each word is looked up in C (``map``) as one character standing for the
+    # languages listing it, and each such character counted in C
+    # (``str.count``); Python adds up a handful of answers. A Python step per
+    # word was a fifth of the linting time on the real corpora.
+    marks = _stopword_marks(languages)
     words: list[str] | list[bytes]
     if text.isascii() or not _NON_ASCII_LETTER.search(text):
         # Every letter is ASCII (other characters, emoji or curly quotes, only
         # separate words): one byte translation lower-cases and separates.
-        index: Mapping[Any, tuple[str, ...]] = _stopword_index_bytes(languages)
+        index: Mapping[Any, str] = marks.by_bytes
         words = text.encode("ascii", "replace").translate(_WORD_BYTES).split()
     else:
-        index = _stopword_index(languages)
+        index = marks.by_word
         if not _FOLDS_ACROSS_WORDS.search(text):
             # Folding the whole text keeps every word where it was: done once.
             words = _WORD.findall(text.casefold())
         else:
             words = [word.casefold() for word in _WORD.findall(text)]
+    found = "".join(map(index.get, words, repeat("", len(words))))
     scores = dict.fromkeys(_latin_languages(languages), 0)
-    for codes, count in Counter(map(index.get, words)).items():
-        if codes:
-            for code in codes:
-                scores[code] += count
-    return Counter(scores)
+    if found:
+        for mark, codes in marks.codes.items():
+            count = found.count(mark)
+            if count:
+                for code in codes:
+                    scores[code] += count
+    out: Counter[str] = Counter()
+    dict.update(out, scores)
+    return out
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """Per function word, one character standing for the languages that list it."""
+
+    by_word: dict[str, str]
+    by_bytes: dict[bytes, str]
+    codes: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=16)
+def _stopword_marks(languages: Languages) -> _Marks:
+    index = _stopword_index(languages)
+    marks = {codes: chr(0x41 + i) for i, codes in enumerate(sorted(set(index.values())))}
+    by_word = {word: marks[codes] for word, codes in index.items()}
+    by_bytes = {w.encode("ascii"): m for w, m in by_word.items() if w.isascii()}
+    return _Marks(by_word, by_bytes, {m: codes for codes, m in marks.items()})
 
 
 #: A letter outside ASCII.
@@ -187,12 +220,6 @@ _FOLDS_ACROSS_WORDS = regex.compile("[\u0130\u01f0\u0345\u0390-\u03b0\u1e96-\u1e
 @lru_cache(maxsize=16)
 def _latin_languages(languages: Languages) -> tuple[str, ...]:
     return tuple(c for c in languages.codes if languages.profile(c).stopwords)
-
-
-@lru_cache(maxsize=16)
-def _stopword_index_bytes(languages: Languages) -> dict[bytes, tuple[str, ...]]:
-    """``_stopword_index`` for words of ASCII letters, as bytes."""
-    return {w.encode("ascii"): c for w, c in _stopword_index(languages).items() if w.isascii()}
 
 
 @lru_cache(maxsize=16)
@@ -330,11 +357,7 @@ def _may_switch(
     """
     others: dict[str, int] = {}
     by_words = by_script = False
-    scripted = [
-        (code, _script_runs(languages.profile(code).script))
-        for code in (*_scripted(languages).by_letters, *_scripted(languages).by_words)
-        if code != conversation_language
-    ]
+    scripted = _other_scripts(languages, conversation_language)
     for piece in pieces:
         if not by_words:
             for code, count in _stopword_scores(piece, languages).items():  # read only
@@ -346,6 +369,19 @@ def _may_switch(
         if by_words and by_script:
             break
     return by_words, by_script
+
+
+@lru_cache(maxsize=64)
+def _other_scripts(
+    languages: Languages, conversation_language: str
+) -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    """The languages with a script of their own other than the conversation's,
+    with a pattern for runs of their letters."""
+    return tuple(
+        (code, _script_runs(languages.profile(code).script))
+        for code in (*_scripted(languages).by_letters, *_scripted(languages).by_words)
+        if code != conversation_language
+    )
 
 
 def turn_language(

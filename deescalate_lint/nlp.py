@@ -134,44 +134,59 @@ class Piece:
     """
 
     def __init__(self, text: str, a: int, b: int, lang: LanguageProfile | None) -> None:
-        import numpy
         from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH
 
         self.text, self.a, self.b = text, a, b
         nlp = _nlp(lang)
-        # The tokeniser alone: the sentencizer is applied below on arrays.
+        # The tokeniser alone, its attributes as one array (no Token objects);
+        # the sentencizer's rule is applied here (``_sentence_starts``).
         doc = nlp.tokenizer(text[a:b])
-        # Token attributes as arrays (C), not Token objects one by one (Python).
-        table = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT]).astype(numpy.int64)
-        starts = table[:, 0] + a
-        ends = starts + table[:, 1]
-        space = table[:, 2] == 1
-        mark = numpy.isin(doc.to_array([ORTH]), _marks(nlp))
-        plain = (table[:, 3] == 0) & ~mark
-        first = _sentence_starts(plain, mark)
-        words = ~space
-        self.token_starts: list[int] = starts[words].tolist()
-        self.token_ends: list[int] = ends[words].tolist()
-        heads = numpy.flatnonzero(first)
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE, IS_PUNCT, ORTH]).tolist() if len(doc) else []
+        marks = _marks(nlp)
+        low = _runs_on(text, a, _MARGIN_RUNS) if a else 0
+        token_starts: list[int] = []
+        token_ends: list[int] = []
+        heads: list[int] = []
+        tails: list[int] = []
+        clear: int | None = 0 if not a else None
+        seen = False
+        last = a
+        for index, (at, length, space, punct, orth) in enumerate(rows):
+            start = at + a
+            mark = orth in marks
+            plain = not punct and not mark
+            if not index or (plain and seen):
+                if index:
+                    tails.append(last)
+                heads.append(start)
+                seen = False
+            if mark:
+                seen = True
+            if clear is None and plain and start >= low:
+                clear = start + 1
+            last = start + length
+            if not space:
+                token_starts.append(start)
+                token_ends.append(last)
+        if rows:
+            tails.append(last)
+        self.token_starts = token_starts
+        self.token_ends = token_ends
         #: Where sentences start (white-space tokens too), in order.
-        self.sentence_starts: list[int] = starts[heads].tolist()
-        last = numpy.append(heads[1:], len(table)) - 1
-        sentences = tuple(zip(self.sentence_starts, ends[last].tolist(), strict=True))
+        self.sentence_starts = heads
+        sentences = tuple(zip(heads, tails, strict=True))
         extra = lang.sentence_break_pattern if lang else None
         if extra is not None:
             sentences = _split_further(text, sentences, extra)
         if not sentences:
             sentences = ((a, b),)
-        self.tokens = Tokens(tuple(zip(self.token_starts, self.token_ends, strict=True)), sentences)
+        self.tokens = Tokens(tuple(zip(token_starts, token_ends, strict=True)), sentences)
         #: Tokens from here on stand as in the whole text (``_MARGIN_RUNS`` in).
-        self.low = _runs_on(text, a, _MARGIN_RUNS) if a else 0
+        self.low = low
         self.high = _runs_back(text, b, _MARGIN_RUNS) if b < len(text) else len(text)
         #: Where sentence starts stand as in the whole text: just after the first
         #: token past the margin that clears the sentencizer's bit (None: none).
-        self.clear: int | None = 0
-        if a:
-            later = numpy.flatnonzero(plain & (starts >= self.low))
-            self.clear = int(starts[later[0]]) + 1 if len(later) else None
+        self.clear = clear
 
     def exact(self, start: int, end: int, reach: int, whole_sentence: bool) -> bool:
         """Whether this piece judges ``text[start:end]`` as the whole text would:
@@ -197,33 +212,17 @@ class Piece:
         return left and right
 
 
-def _marks(nlp: Any) -> list[int]:
-    """The ids of the sentencizer's punctuation marks in ``nlp``'s vocabulary."""
-    return [nlp.vocab.strings.add(c) for c in _PUNCT_CHARS]
+def _marks(nlp: Any) -> frozenset[int]:
+    """The ids of the sentencizer's punctuation marks in ``nlp``'s vocabulary.
 
-
-def _sentence_starts(plain: Any, mark: Any) -> Any:
-    """Which tokens start a sentence, as spaCy's ``sentencizer`` decides it.
-
-    Its rule, token by token: a sentence-final mark (``_PUNCT_CHARS``) sets a
-    flag; the next token that is neither punctuation nor such a mark starts a
-    sentence and clears it; the first token always starts one. So a "plain"
-    token starts a sentence exactly when a mark stands between it and the
-    plain token before it (or the start). Worked out on arrays, because
-    spaCy's own pipe makes a Python object of every token (most of the time
-    on a long template; tests/test_scope.py compares the two).
+    The sentencizer's rule, which ``Piece`` applies token by token (spaCy's
+    own pipe makes a Python object of every token: most of the time on a
+    long template; tests/test_scope.py compares the two): a sentence-final
+    mark (``_PUNCT_CHARS``) sets a flag; the next token that is neither
+    punctuation nor such a mark starts a sentence and clears it; the first
+    token always starts one.
     """
-    import numpy
-
-    first = numpy.zeros(len(plain), dtype=bool)
-    if not len(plain):
-        return first
-    marks_before = numpy.cumsum(mark)
-    plains = numpy.flatnonzero(plain)
-    seen = marks_before[plains]
-    first[plains[seen - numpy.concatenate(([0], seen[:-1])) > 0]] = True
-    first[0] = True
-    return first
+    return frozenset(nlp.vocab.strings.add(c) for c in _PUNCT_CHARS)
 
 
 def piece_around(

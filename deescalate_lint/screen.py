@@ -129,6 +129,8 @@ class Lead:
         self.signals: frozenset[int] = frozenset().union(
             *(self.scanner.entries(g, EACH) for g in listed)
         )
+        #: Every entry that leads for some rule (a scan with none of them: no rule leads).
+        self.any_lead: frozenset[int] = frozenset().union(*(a | b for a, b in self.leading))
 
 
 def _unique(groups: Iterable[tuple[PatternGroup, Look]]) -> list[tuple[PatternGroup, Look]]:
@@ -212,30 +214,39 @@ class ScreenedTurn(Spoken):
 
 
 class Screen:
-    """A transcript's turns as the screen saw them, and per rule whether it leads."""
+    """A transcript's turns as the screen saw them, and per rule whether it leads.
+
+    Built for every transcript, so lean: the turns' analysis texts in a list,
+    their ``ScreenedTurn`` views made only when a rule is checked (``turns``).
+    """
 
     def __init__(
         self,
         transcript: Transcript,
         language: str,
-        turns: list[ScreenedTurn],
+        codes: Sequence[str | None],
+        analysed: list[tuple[str, tuple[tuple[int, int], ...]]],
         led: list[bool],
         found: dict[tuple[str, Role], tuple[int, ...]],
         indexes: Mapping[str, LanguageIndex],
+        profiles: Mapping[str, LanguageProfile],
+        timed: bool,
+        roles: frozenset[Role],
     ) -> None:
         self.transcript = transcript
         self.language = language
-        self.turns = turns
+        self._codes = codes
+        self._analysed = analysed
         #: Per rule (in the linter's order): a leading group may have a hit.
         self.led = led
         self._found = found
         self._indexes = indexes
+        self._profiles = profiles
+        self._turns: list[ScreenedTurn] | None = None
         #: Whether every turn has a start and an end time (``Transcript.has_timing``).
-        self.timed = bool(turns) and all(
-            t.turn.start is not None and t.turn.end is not None for t in turns
-        )
+        self.timed = timed
         #: The roles that speak in it.
-        self.roles = frozenset(t.turn.role for t in turns)
+        self.roles = roles
 
     @classmethod
     def build(
@@ -249,29 +260,80 @@ class Screen:
     ) -> Screen:
         """Each turn's analysis text, and one scan per language and role of all
         that role's turns together for what leads (``rules``: how many)."""
-        turns = []
+        analysed = []
         texts: dict[tuple[str, Role], list[str]] = {}
-        for i, turn in enumerate(transcript.turns):
-            code = turn_languages[i]
-            lookup = indexes.get(code) if code else None
-            analysis, placeholders = analyse(turn.text)
-            profile = profiles.get(code) if code else None
-            turns.append(ScreenedTurn(i, turn, code, profile, analysis, placeholders, lookup))
-            if code and lookup is not None and analysis:
-                texts.setdefault((code, turn.role), []).append(analysis)
+        turns = transcript.turns
+        timed = bool(turns)
+        roles = set()
+        for turn, code in zip(turns, turn_languages, strict=True):
+            found = analyse(turn.text)
+            analysed.append(found)
+            role = turn.role
+            roles.add(role)
+            if timed and (turn.start is None or turn.end is None):
+                timed = False
+            if code and found[0]:
+                texts.setdefault((code, role), []).append(found[0])
         led = [False] * rules
         found_by: dict[tuple[str, Role], tuple[int, ...]] = {}
         spoken = [role for _, role in texts]
         for (code, role), role_texts in texts.items():
             lead = indexes[code].lead(role)
-            found = found_by[code, role] = lead.scanner.scan_all(role_texts)
-            if not found:
+            found_by[code, role] = hits = lead.scanner.scan_all(role_texts)
+            if not hits or lead.any_lead.isdisjoint(hits):
                 continue
             mixed = spoken.count(role) > 1  # the role speaks in more than one language
             for position, leads in enumerate(lead.leading):
-                if not led[position] and not leads[mixed].isdisjoint(found):
+                if not led[position] and not leads[mixed].isdisjoint(hits):
                     led[position] = True
-        return cls(transcript, language, turns, led, found_by, indexes)
+        return cls(
+            transcript,
+            language,
+            turn_languages,
+            analysed,
+            led,
+            found_by,
+            indexes,
+            profiles,
+            timed,
+            frozenset(roles),
+        )
+
+    @property
+    def turns(self) -> list[ScreenedTurn]:
+        """Each turn as the screen saw it, with its candidates (made on first use)."""
+        if self._turns is None:
+            self._turns = [
+                ScreenedTurn(
+                    i,
+                    turn,
+                    code,
+                    self._profiles.get(code) if code else None,
+                    analysis,
+                    placeholders,
+                    self._indexes.get(code) if code else None,
+                )
+                for i, (turn, code, (analysis, placeholders)) in enumerate(
+                    zip(self.transcript.turns, self._codes, self._analysed, strict=True)
+                )
+            ]
+        return self._turns
+
+    def texts(self, role: Role) -> list[str]:
+        """The analysis texts of one role's turns, in order."""
+        return [
+            analysis
+            for turn, (analysis, _) in zip(self.transcript.turns, self._analysed, strict=True)
+            if turn.role is role
+        ]
+
+    def languages(self, role: Role) -> list[LanguageProfile | None]:
+        """The language profiles of one role's turns, in order."""
+        return [
+            self._profiles.get(code) if code else None
+            for turn, code in zip(self.transcript.turns, self._codes, strict=True)
+            if turn.role is role
+        ]
 
     def may_be_upset(self) -> bool:
         """Whether the escalation detector could find the customer upset at any
@@ -283,11 +345,5 @@ class Screen:
             if not self._indexes[code].lead(role).signals.isdisjoint(found):
                 return True
         detector = EscalationDetector.default()
-        most = sum(detector.measured_most(t.text) for t in self.turns if t.is_customer)
+        most = sum(detector.measured_most(text) for text in self.texts(Role.CUSTOMER))
         return most >= detector.threshold
-
-    def agent_turns(self) -> list[ScreenedTurn]:
-        return [t for t in self.turns if t.is_agent]
-
-    def customer_turns(self) -> list[ScreenedTurn]:
-        return [t for t in self.turns if t.is_customer]

@@ -29,6 +29,7 @@ _NORMALISE = str.maketrans(
     }
 )
 _TO_NORMALISE = regex.compile("[" + "".join(map(chr, _NORMALISE)) + "]")
+_REPLACEMENTS = tuple((chr(code), str(new)) for code, new in _NORMALISE.items())
 
 PLACEHOLDER = regex.compile(
     r"""
@@ -100,7 +101,12 @@ def analyse(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     if text.isascii():
         analysis = text.replace("`", "'") if "`" in text else text
     elif _TO_NORMALISE.search(text):
-        analysis = text.translate(_NORMALISE)
+        # A replace per look-alike present (C scans) beats translate's dict
+        # look-up per character on the usual text: a curly apostrophe or two.
+        analysis = text
+        for old, new in _REPLACEMENTS:
+            if old in analysis:
+                analysis = analysis.replace(old, new)
     else:
         analysis = text
     if not _may_mask(analysis):

@@ -23,7 +23,7 @@ import regex
 
 from ..context import Conversation, TurnView
 from ..escalation import Escalation, EscalationDetector
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role
 from . import GroupSpec, register
 from .common import group, kept, opening
 
@@ -80,8 +80,8 @@ def quiet(screen: Screen) -> list[Finding | Notice] | None:
     """Without a candidate of the detector's listed signals, a customer turn is
     upset on its measured signals alone (capitals, "!!"): when none is, nothing to flag."""
     detector = EscalationDetector.default()
-    for turn in screen.customer_turns():
-        if detector.measured_score(turn.text) >= detector.threshold:
+    for text in screen.texts(Role.CUSTOMER):
+        if detector.measured_score(text) >= detector.threshold:
             return None
     return []
 

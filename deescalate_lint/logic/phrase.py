@@ -13,7 +13,7 @@ import regex
 
 from ..context import Conversation
 from ..escalation import MEASURED, EscalationDetector
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role
 from . import GroupSpec, OptionSpec, register
 from .common import kept
 
@@ -64,7 +64,7 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
     measured = options["measured-signals"]
     if measured:
         detector = EscalationDetector.default()
-        if any(detector.measured(turn.text, measured) for turn in screen.agent_turns()):
+        if any(detector.measured(text, measured) for text in screen.texts(Role.AGENT)):
             return None
     return []
 

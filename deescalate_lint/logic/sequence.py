@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation
 from ..escalation import EscalationDetector
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role
 from . import GroupSpec, register
 from .common import group, kept, notice
 
@@ -42,7 +42,7 @@ def quiet(screen: Screen, led: bool) -> list[Finding | Notice] | None:
     if screen.transcript.template or screen.may_be_upset():
         return None
     detector = EscalationDetector.default()
-    if any(not detector.reads_language(turn.profile) for turn in screen.agent_turns()):
+    if any(not detector.reads_language(lang) for lang in screen.languages(Role.AGENT)):
         return None
     return []
 
