@@ -290,7 +290,39 @@ def _pick_language(rng: random.Random) -> str:
     return LANGUAGE_MIX[-1][0]
 
 
-def transcript(rng: random.Random, number: int, with_language: bool = True) -> dict[str, Any]:
+#: Invented agents (name, team) for ``--agents``: QA grouping in the HTML report.
+AGENTS = (
+    ("Dana Whitfield", "Returns"),
+    ("Lee Okafor", "Returns"),
+    ("Mira Santos", "Returns"),
+    ("Jonas Becker", "Billing"),
+    ("Aino Virtanen", "Billing"),
+    ("Wei Zhang", "Billing"),
+    ("Ji-woo Park", "Delivery"),
+    ("Sam Novak", "Delivery"),
+    ("Priya Raman", "Delivery"),
+    ("Tomás Ruiz", "Delivery"),
+)
+
+
+def agent_metadata(number: int) -> dict[str, str]:
+    """Agent, team, queue and date for transcript ``number``, drawn without the corpus's
+    random stream (so the transcripts themselves stay the same bytes)."""
+    # Some agents take more of the calls, as on a real floor.
+    weights = (5, 3, 2, 4, 1, 2, 3, 2, 1, 1)
+    slot = (number * 2654435761) % sum(weights)
+    chosen = 0
+    while slot >= weights[chosen]:
+        slot -= weights[chosen]
+        chosen += 1
+    agent, team = AGENTS[chosen]
+    day = 1 + (number * 7) % 28
+    return {"agent": agent, "team": team, "queue": f"{team} queue", "date": f"2026-11-{day:02d}"}
+
+
+def transcript(
+    rng: random.Random, number: int, with_language: bool = True, with_agents: bool = False
+) -> dict[str, Any]:
     """One synthetic transcript as a canonical JSON object."""
     code = _pick_language(rng)
     words = FRAGMENTS[code]
@@ -329,30 +361,40 @@ def transcript(rng: random.Random, number: int, with_language: bool = True) -> d
     }
     if with_language:
         record["language"] = code
+    if with_agents:
+        record.update(agent_metadata(number))
     return record
 
 
-def transcripts(seed: int = 6, with_language: bool = True) -> Iterator[dict[str, Any]]:
+def transcripts(
+    seed: int = 6, with_language: bool = True, with_agents: bool = False
+) -> Iterator[dict[str, Any]]:
     """An endless, deterministic stream of synthetic transcripts."""
     rng = random.Random(seed)
     number = 0
     while True:
-        yield transcript(rng, number, with_language)
+        yield transcript(rng, number, with_language, with_agents)
         number += 1
 
 
 def write_corpus(
-    path: Path, size_bytes: int, seed: int = 6, with_language: bool = True
+    path: Path,
+    size_bytes: int,
+    seed: int = 6,
+    with_language: bool = True,
+    with_agents: bool = False,
+    count: int | None = None,
 ) -> tuple[int, int]:
-    """Write transcripts as JSONL until the file reaches ``size_bytes``; (records, bytes)."""
+    """Write transcripts as JSONL until the file reaches ``size_bytes`` (or ``count``
+    transcripts, when given); (records, bytes)."""
     written = records = 0
     with path.open("w", encoding="utf-8") as out:
-        for record in transcripts(seed, with_language):
+        for record in transcripts(seed, with_language, with_agents):
             line = json.dumps(record, ensure_ascii=False) + "\n"
             out.write(line)
             written += len(line.encode("utf-8"))
             records += 1
-            if written >= size_bytes:
+            if (count is None and written >= size_bytes) or records == count:
                 break
     return records, written
 
@@ -376,9 +418,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="10MB", help="target file size, e.g. 10MB, 1GB")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--no-language", action="store_true", help="leave out the language field")
+    parser.add_argument(
+        "--agents", action="store_true", help="add agent, team, queue and date to each transcript"
+    )
+    parser.add_argument("--count", type=int, help="write this many transcripts (instead of --size)")
     args = parser.parse_args(argv)
     records, written = write_corpus(
-        args.output, parse_size(args.size), args.seed, not args.no_language
+        args.output,
+        parse_size(args.size),
+        args.seed,
+        not args.no_language,
+        with_agents=args.agents,
+        count=args.count,
     )
     print(f"wrote {records} transcripts, {written} bytes to {args.output}")
     return 0

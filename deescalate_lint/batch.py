@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from .engine import Linter
 from .errors import InputError
-from .model import FINDING_FIELDS, Finding, Result, Transcript
+from .model import FINDING_FIELDS, METADATA_FIELDS, Finding, Result, Transcript
 from .readers import Source, TranscriptLike, coerce
 from .readers.tabular import ConversationBuilder
 
@@ -140,6 +140,10 @@ def lint_dataframe(
     end: str | None = None,
     language: str | None = None,
     *,
+    agent: str | None = None,
+    team: str | None = None,
+    queue: str | None = None,
+    date: str | None = None,
     linter: Linter | None = None,
     on_error: OnError = "raise",
     **config: Any,
@@ -151,7 +155,9 @@ def lint_dataframe(
     first if needed). ``speaker`` values go through the role table,
     ``start``/``end`` are seconds (or clock strings). ``language`` names a
     column of language codes or, if no column has that name, is the language
-    of every conversation (``"en"``).
+    of every conversation (``"en"``). ``agent``, ``team``, ``queue`` and
+    ``date`` name optional metadata columns (a conversation takes the first
+    non-empty value of each); the findings carry them in the same-named columns.
     The result has the JSON output's finding fields as columns
     (``FINDING_FIELDS``; ``citations`` holds the list of citation dicts), and
     ``transcript`` is the conversation id. Notices are dropped; call
@@ -163,14 +169,26 @@ def lint_dataframe(
         linter = Linter(**config)
     elif config:
         raise TypeError("pass either a Linter or configuration keywords, not both")
-    wanted = [c for c in (conversation, speaker, text, start, end) if c is not None]
+    meta_columns = {
+        key: column
+        for key, column in zip(METADATA_FIELDS, (agent, team, queue, date), strict=True)
+        if column is not None
+    }
+    named = (conversation, speaker, text, start, end, *meta_columns.values())
+    wanted = [c for c in named if c is not None]
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise KeyError(f"DataFrame has no column(s) {missing!r}; columns: {list(df.columns)!r}")
 
     language_column = language if language is not None and language in df.columns else None
     fixed_language = language if language_column is None else None
-    columns = [c for c in (speaker, text, start, end, language_column) if c is not None]
+    columns = list(
+        dict.fromkeys(
+            c
+            for c in (speaker, text, start, end, language_column, *meta_columns.values())
+            if c is not None
+        )
+    )
 
     def transcripts() -> Iterator[Transcript | InputError]:
         for key, group in df.groupby(conversation, sort=False, dropna=False):
@@ -191,6 +209,7 @@ def lint_dataframe(
                     cell.get(start) if start is not None else None,
                     cell.get(end) if end is not None else None,
                     cell.get(language_column) if language_column is not None else None,
+                    {key: cell[column] for key, column in meta_columns.items()},
                 )
                 if error is not None:
                     yield error

@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -26,11 +25,13 @@ from . import __version__
 from .codes import LANGUAGE
 from .config import Overrides, Resolver
 from .engine import Linter
-from .errors import DeescalateError, InputError
+from .errors import ConfigError, DeescalateError, InputError
+from .languages import describe_languages, language_code
 from .model import Finding, Linted, Notice, Severity
 from .parallel import default_jobs, lint_plan_parallel
-from .readers import Source, iter_sources
+from .readers import Source, iter_sources, known_extensions
 from .report import ReportContext, format_error, formats, reporter
+from .stats import GROUPINGS, Tally
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 SEVERITIES = [s.value for s in sorted(Severity, key=lambda s: s.rank)]
@@ -51,7 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", default="text", choices=formats(), help="output format (default: text)"
     )
     parser.add_argument(
-        "--language", metavar="CODE", help="language of every input (en, de, fi, zh, ko)"
+        "--language",
+        metavar="CODE",
+        help="language of every input: a code (en, de, fi, zh, ko) or a name (English)",
     )
     parser.add_argument(
         "--select",
@@ -75,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="print findings only, no notices")
     parser.add_argument(
         "--statistics", action="store_true", help="print the number of findings per rule instead"
+    )
+    parser.add_argument(
+        "--by",
+        choices=GROUPINGS,
+        default="rule",
+        help="with --statistics: count per rule (default), per agent or per team, "
+        "with findings per 1,000 agent turns",
     )
     parser.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
@@ -140,6 +150,8 @@ def _main(args_list: list[str]) -> int:
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:
+        raise  # the reader of our output went away (`| head`): main() handles it
     except Exception as exc:  # a bug must not end a nightly batch in a traceback
         if args.debug:
             raise
@@ -181,20 +193,34 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     # Every configuration is read (and checked) before any output is written,
     # so a mistake in one stops the run cleanly with exit 2.
     plan: list[tuple[Source, Linter] | InputError] = []
-    for source in iter_sources(args.paths):
-        plan.append(
-            source
-            if isinstance(source, InputError)
-            else (source, resolver.linter_for(source.label))
-        )
+    for path in args.paths:
+        found = 0
+        for source in iter_sources([path]):
+            found += 1
+            plan.append(
+                source
+                if isinstance(source, InputError)
+                else (source, resolver.linter_for(source.label))
+            )
+        if not found:
+            err.write(
+                f"warning: {path}: nothing to lint here (no file with a known extension: "
+                f"{', '.join(sorted(known_extensions()))})\n"
+            )
     linters = [item[1] for item in plan if not isinstance(item, InputError)]
     rules_linter = linters[0] if linters else resolver.default_linter()
+    if args.language and language_code(args.language, rules_linter.languages) is None:
+        raise ConfigError(
+            f"--language {args.language!r} is not a language this linter knows; "
+            f"give a code or a name: {describe_languages(rules_linter.languages)}"
+        )
     context = ReportContext(
         rules=rules_linter.rules,
         color=use_color(args.color, out),
         tool_version=__version__,
+        quiet=args.quiet,
     )
-    counts: Counter[tuple[str, str, str]] = Counter()
+    tally = Tally()
     state = {"errors": 0, "unsupported": 0, "failing": 0}
     fail_rank = Severity(args.fail_on).rank
 
@@ -212,7 +238,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.flush()
             for result in item.results:
                 if isinstance(result, Finding):
-                    counts[(result.code, result.rule, result.severity.value)] += 1
                     if result.severity.rank >= fail_rank:
                         state["failing"] += 1
                 elif result.code == LANGUAGE.code:
@@ -220,13 +245,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             if args.quiet:
                 kept = tuple(r for r in item.results if not isinstance(r, Notice))
                 item = replace(item, results=kept)
+            tally.add(item)
             yield item
 
     items = observed(lint_plan_parallel(plan, jobs))
     if args.statistics:
         for _ in items:
             pass
-        write_statistics(counts, out, as_json=args.format in ("json", "jsonl"))
+        write_statistics(tally, out, as_json=args.format in ("json", "jsonl"), by=args.by)
     else:
         reporter(args.format)(items, out, context)
     out.flush()
@@ -239,9 +265,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def write_statistics(counts: Counter[tuple[str, str, str]], out: TextIO, *, as_json: bool) -> None:
-    """Findings per rule, most frequent first (ties by code), like ``ruff --statistics``."""
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+def write_statistics(tally: Tally, out: TextIO, *, as_json: bool, by: str = "rule") -> None:
+    """Findings per rule, most frequent first (ties by code), like ``ruff --statistics``;
+    or per agent or team, the highest rate per 1,000 agent turns first."""
+    if by != "rule":
+        write_group_statistics(tally, out, as_json=as_json, by=by)
+        return
+    rows = tally.rule_rows()
     if as_json:
         records = [{"code": c, "rule": r, "severity": s, "count": n} for (c, r, s), n in rows]
         out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
@@ -249,6 +279,35 @@ def write_statistics(counts: Counter[tuple[str, str, str]], out: TextIO, *, as_j
     width = max((len(str(n)) for _, n in rows), default=1)
     for (code, rule, severity), count in rows:
         out.write(f"{count:>{width}}  {code}  {rule:<24} {severity}\n")
+
+
+def write_group_statistics(tally: Tally, out: TextIO, *, as_json: bool, by: str) -> None:
+    """One row per agent (or team): conversations, agent turns, findings, the rate per
+    1,000 agent turns and the findings per rule. Transcripts without that metadata
+    are counted under ``(unknown)``."""
+    groups = tally.groups(by)
+    if as_json:
+        records = [group.record(by, name) for name, group in groups]
+        out.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        return
+    header = (by.upper(), "CONVERSATIONS", "AGENT TURNS", "FINDINGS", "PER 1000 TURNS", "BY RULE")
+    rows = [
+        (
+            name,
+            str(group.conversations),
+            str(group.agent_turns),
+            str(group.findings),
+            f"{group.rate:.1f}",
+            ", ".join(f"{code} {n}" for code, n in sorted(group.by_rule.items())) or "-",
+        )
+        for name, group in groups
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:5], widths[1:], strict=True)
+        ]
+        out.write("  ".join(cells) + "  " + row[5] + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from .errors import ConfigError, DeescalateError
-from .languages import normalise_language, supported_languages
+from .languages import describe_languages, language_code
 from .model import Severity
 from .rulepack import Rule, load_rules
 from .suppress import ENGINE_SELECTORS, is_engine_selector
@@ -261,10 +261,11 @@ def _severity(value: Any, rules: Sequence[Rule], where: _Where) -> dict[str, str
 
 
 def _language(value: Any, where: _Where) -> str:
-    if not isinstance(value, str) or normalise_language(value) not in supported_languages():
-        known = ", ".join(supported_languages())
+    code = language_code(value) if isinstance(value, str) else None
+    if code is None:
+        known = describe_languages()
         raise where.error("language", f"must be one of {known}, got {value!r}")
-    return value
+    return code
 
 
 def _roles(value: Any, where: _Where) -> dict[str, str]:

@@ -150,15 +150,22 @@ class Conversation:
                 return []  # the scan found none of its patterns in the turn
             cached = []
             last_end = -1
-            for hit in group.finditer(view.text, indices):
-                if hit.start < last_end:
-                    continue
-                if view.prepared.in_quote(hit.start, hit.end):
-                    continue
-                if view.prepared.in_placeholder(hit.start, hit.end):
-                    continue
-                cached.append(hit)
-                last_end = hit.end
+            pos: int | None = 0
+            while pos is not None:
+                start, pos = pos, None
+                for hit in group.finditer(view.text, start, indices):
+                    if hit.start < last_end:
+                        continue
+                    if view.prepared.in_quote(hit.start, hit.end) or (
+                        view.prepared.in_placeholder(hit.start, hit.end)
+                    ):
+                        # A match the agent did not say must not hide a shorter
+                        # one inside it that they did ("... bis {{uhrzeit}} Uhr
+                        # mit Sicherheit wiederhergestellt"): search again just after.
+                        pos = hit.start + 1
+                        break
+                    cached.append(hit)
+                    last_end = hit.end
             if cached:
                 # Empty results are not kept: most groups miss most turns, and
                 # a key per miss grows memory with a million-turn transcript.
@@ -170,7 +177,7 @@ class Conversation:
         (quotes and placeholders not skipped). The turn's candidates serve: a
         pattern that matches in the trimmed text may match in the whole turn."""
         indices = view.screened.candidates(group) if view.screened is not None else None
-        return group.finditer(view.text.rstrip(), indices)
+        return group.finditer(view.text.rstrip(), indices=indices)
 
     def scope(
         self,

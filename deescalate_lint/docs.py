@@ -117,8 +117,9 @@ def _example_block(source: str) -> list[str]:
     return ["```text", *body.splitlines(), "```", ""]
 
 
-def render_rule(rule: Rule) -> str:
-    """The Markdown page for one rule pack."""
+def render_rule(rule: Rule, only: str | None = None) -> str:
+    """The Markdown page for one rule pack; ``only`` (a language code) limits the
+    examples to that language (``lint-transcript rule NAME --language en``)."""
     languages = ", ".join(f"{language_name(code)} (`{code}`)" for code in rule.languages)
     out = [
         f"# {rule.slug} ({rule.code})",
@@ -174,7 +175,7 @@ def render_rule(rule: Rule) -> str:
     else:
         out += ["None.", ""]
     out += ["## Examples", "", "`[[...]]` marks the exact evidence a finding quotes.", ""]
-    for code in rule.languages:
+    for code in rule.languages if only is None else [only]:
         pack = rule.packs[code]
         out += [f"### {language_name(code)} (`{code}`)", "", "Flagged:", ""]
         for example in pack.should_flag:
@@ -186,9 +187,8 @@ def render_rule(rule: Rule) -> str:
     for c in rule.citations:
         out.append(
             f"- {c.title} (`{c.document}`), section “{c.section}”, "
-            f"lines {c.lines[0]}–{c.lines[1]}: “{c.key_phrase}”"
+            f"lines {c.lines[0]}–{c.lines[1]}: “{c.key_phrase}” (in English: {c.gloss})"
         )
-        out.append(f"  {c.gloss}")
     out += [
         "",
         "## Suppressing it",

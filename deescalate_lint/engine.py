@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from . import codes, detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
-from .languages import Languages, load_languages, normalise_language
+from .languages import Languages, language_code, load_languages, normalise_language
 from .logic import LogicType
 from .model import Finding, Linted, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
@@ -75,7 +76,11 @@ class Linter:
             for rule in self.rules
         }
         self.severity = _severities(all_rules, severity or {})
-        self.language = normalise_language(language) if language else None
+        self.language = (
+            (language_code(language, self.languages) or normalise_language(language))
+            if language
+            else None
+        )
         try:
             self.roles: RoleTable = role_table(self.languages).with_overrides(roles or {})
         except ValueError as exc:
@@ -260,6 +265,8 @@ class Linter:
             report_unused=self.report_unused,
         )
         findings = sorted((r for r in results if isinstance(r, Finding)), key=Finding.sort_key)
+        if any(transcript.metadata.values()):
+            findings = [replace(f, **transcript.metadata) for f in findings]
         all_notices = [r for r in results if isinstance(r, Notice)]
         return [*all_notices, *findings]
 
@@ -268,7 +275,7 @@ class Linter:
     ) -> tuple[str | None, Notice | None]:
         chosen = given or self.language or transcript.language
         if chosen:
-            code = normalise_language(chosen)
+            code = language_code(chosen, self.languages) or normalise_language(chosen)
             if code in self.languages:
                 return code, None
             return None, _engine_notice(
@@ -299,8 +306,6 @@ class Linter:
         wanted = self.severity.get(rule.slug)
         if wanted is None or wanted is finding.severity:
             return finding
-        from dataclasses import replace
-
         return replace(finding, severity=wanted)
 
 

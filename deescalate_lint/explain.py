@@ -16,7 +16,8 @@ from pathlib import Path
 from .codes import UNUSED
 from .docs import render_engine_rule, render_rule
 from .errors import DeescalateError
-from .rulepack import Rule, load_rules
+from .languages import language_code, language_name, load_languages
+from .rulepack import Rule, language_roots, load_rules
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
@@ -29,14 +30,21 @@ def _parser(command: str) -> argparse.ArgumentParser:
         "--rules", metavar="DIR", action="append", default=[], help="extra rule pack folder"
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
+    if command == "rule":
+        parser.add_argument(
+            "--language",
+            metavar="CODE",
+            help="only this language's examples: a code (en) or a name (English)",
+        )
     return parser
 
 
 def main(argv: Sequence[str]) -> int:
     command = argv[0]
     args = _parser(command).parse_args(list(argv[1:]))
+    extra = [Path(d) for d in args.rules]
     try:
-        rules = load_rules(Path(d) for d in args.rules)
+        rules = load_rules(extra)
     except DeescalateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -53,19 +61,30 @@ def main(argv: Sequence[str]) -> int:
         return 0
     for rule in rules:
         if wanted == rule.slug or wanted.upper() == rule.code:
+            only = None
+            if args.language:
+                only = language_code(args.language, load_languages(language_roots(extra)))
+                if only is None or only not in rule.packs:
+                    known = ", ".join(f"{c} ({language_name(c)})" for c in rule.languages)
+                    print(
+                        f"error: --language {args.language!r}: {rule.slug} has examples in {known}",
+                        file=sys.stderr,
+                    )
+                    return 2
             print(
-                json.dumps(_record(rule), ensure_ascii=False, indent=2)
+                json.dumps(_record(rule, only=only), ensure_ascii=False, indent=2)
                 if args.format == "json"
-                else describe(rule)
+                else describe(rule, only)
             )
             return 0
     print(f"error: unknown rule {wanted!r} (see `lint-transcript rules`)", file=sys.stderr)
     return 2
 
 
-def describe(rule: Rule) -> str:
-    """Everything about one rule, as the Markdown page of the docs."""
-    return render_rule(rule)
+def describe(rule: Rule, only: str | None = None) -> str:
+    """Everything about one rule, as the Markdown page of the docs (``only``: the
+    examples of that language alone)."""
+    return render_rule(rule, only)
 
 
 def list_rules(rules: Sequence[Rule], *, as_json: bool = False) -> str:
@@ -88,7 +107,7 @@ def list_rules(rules: Sequence[Rule], *, as_json: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _record(rule: Rule, brief: bool = False) -> dict[str, object]:
+def _record(rule: Rule, brief: bool = False, only: str | None = None) -> dict[str, object]:
     record: dict[str, object] = {
         "code": rule.code,
         "rule": rule.slug,
@@ -110,6 +129,7 @@ def _record(rule: Rule, brief: bool = False) -> dict[str, object]:
                     "should_not_flag": list(p.should_not_flag),
                 }
                 for code, p in sorted(rule.packs.items())
+                if only is None or code == only
             },
             "citations": [c.to_dict() for c in rule.citations],
         }

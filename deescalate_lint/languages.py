@@ -244,7 +244,9 @@ def load_profile(
     detection = data.get("detection", {})
     tokeniser = data.get("tokeniser", {})
     near = data.get("near", {})
-    default_token = r"\w+" if word_boundaries else r"\w"
+    # A whole word: "\w+" alone could split one long word into many tokens,
+    # and the gap's backtracking over those splits grows exponentially.
+    default_token = r"\w+(?!\w)" if word_boundaries else r"\w"
     return LanguageProfile(
         code=code,
         name=str(data.get("name", code)),
@@ -374,6 +376,26 @@ def profile(code: str) -> LanguageProfile:
 def normalise_language(code: str) -> str:
     """``en-US`` -> ``en``, ``zh-Hans-CN`` -> ``zh``, ``ko_KR`` -> ``ko``."""
     return code.replace("_", "-").split("-")[0].strip().lower()
+
+
+def language_code(value: str, languages: Languages | None = None) -> str | None:
+    """The code of a known language from a code or tag (``en``, ``en-US``, ``ko_KR``)
+    or its English name (``English``, ``english``); None when it names none."""
+    known = languages or shipped_languages()
+    code = normalise_language(value)
+    if code in known:
+        return code
+    wanted = " ".join(value.split()).casefold()
+    for candidate in known.codes:
+        if known.profile(candidate).name.casefold() == wanted:
+            return candidate
+    return None
+
+
+def describe_languages(languages: Languages | None = None) -> str:
+    """``en (English), de (German), ...``: the choices, for error messages."""
+    known = languages or shipped_languages()
+    return ", ".join(f"{code} ({known.profile(code).name})" for code in known.codes)
 
 
 def language_name(code: str) -> str:

@@ -7,9 +7,10 @@ another's feet, and so that findings compare and sort by value.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, TypedDict
 
 from .errors import InputError
 
@@ -42,6 +43,29 @@ class Turn:
     end: float | None = None
     #: Rules the transcript author asked to skip for this turn (``lint.ignore``).
     ignore: frozenset[str] = frozenset()
+    #: 1-based line and column of the file where the turn's text starts, when the
+    #: reader knows (plain-text transcripts; CSV rows and JSONL records: the line).
+    line: int | None = field(default=None, compare=False)
+    column: int | None = field(default=None, compare=False)
+
+
+class Metadata(TypedDict):
+    """Who handled a conversation and where (``METADATA_FIELDS``), each optional."""
+
+    agent: str | None
+    team: str | None
+    queue: str | None
+    date: str | None
+
+
+def metadata(values: Mapping[str, str | None]) -> Metadata:
+    """``values``' metadata keys as ``Metadata`` (a missing key is None)."""
+    return Metadata(
+        agent=values.get("agent"),
+        team=values.get("team"),
+        queue=values.get("queue"),
+        date=values.get("date"),
+    )
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,32 @@ class Transcript:
     template: bool = False
     #: Problems the reader worked around (bad timestamps...), reported as notices.
     warnings: tuple[str, ...] = ()
+    #: Who handled it and where, when the source says (QA grouping; never judged).
+    agent: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    #: The conversation's date as written by the source (ISO ``YYYY-MM-DD`` where known).
+    date: str | None = None
+
+    def missing_timing(self) -> str | None:
+        """What the turns lack for a timing check, in words; None when every turn has
+        both times. ``[mm:ss]`` stamps in a text transcript give start times only."""
+        if self.has_timing or not self.turns:
+            return None
+        starts = all(t.start is not None for t in self.turns)
+        ends = all(t.end is not None for t in self.turns)
+        if starts and not any(t.end is not None for t in self.turns):
+            return "the turns have start times but no end times"
+        if starts or ends:
+            return "some turns have no end time" if starts else "some turns have no start time"
+        if any(t.start is not None or t.end is not None for t in self.turns):
+            return "some turns have no start or end time"
+        return "the turns have no start and end times"
+
+    @property
+    def metadata(self) -> Metadata:
+        """``agent``, ``team``, ``queue`` and ``date``."""
+        return Metadata(agent=self.agent, team=self.team, queue=self.queue, date=self.date)
 
     @property
     def has_timing(self) -> bool:
@@ -112,6 +162,11 @@ class Finding:
     suggestion: str
     citations: tuple[Citation, ...]
     language: str | None = None
+    #: The transcript's metadata (``Transcript.metadata``), for grouping findings.
+    agent: str | None = None
+    team: str | None = None
+    queue: str | None = None
+    date: str | None = None
     kind: str = field(default="finding", init=False)
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -142,7 +197,14 @@ FINDING_FIELDS = (
     "suggestion",
     "citations",
     "language",
+    "agent",
+    "team",
+    "queue",
+    "date",
 )
+
+#: A transcript's optional metadata, as named in the canonical JSON and the findings.
+METADATA_FIELDS = ("agent", "team", "queue", "date")
 
 
 @dataclass(frozen=True)

@@ -275,9 +275,12 @@ class PatternGroup:
                 found.add(index)
         return tuple(sorted(found))
 
-    def finditer(self, text: str, indices: tuple[int, ...] | None = None) -> Iterator[Hit]:
-        """The alternation's matches in ``text``; ``indices``: the patterns that may
-        match (a scan's candidates, in order), else ``candidates`` works them out."""
+    def finditer(
+        self, text: str, pos: int = 0, indices: tuple[int, ...] | None = None
+    ) -> Iterator[Hit]:
+        """Matches from ``pos`` on, as the alternation's ``finditer`` would give them;
+        ``indices``: the patterns that may match in ``text`` (a scan's candidates,
+        in order), else ``candidates`` works them out."""
         if not self.specs:
             return
         if indices is None:
@@ -292,7 +295,7 @@ class PatternGroup:
             if len(indices) <= MAX_SEARCHED_ALONE and (
                 self._all_alone or all(alone[i] for i in indices)
             ):
-                found = self._merge_singles(indices, text, deadline)
+                found = self._merge_singles(indices, text, deadline, pos)
             if found is None:
                 # Collect before yielding: regex's timeout runs from the first call
                 # to the last, so the caller's work between hits would count too.
@@ -302,7 +305,7 @@ class PatternGroup:
                     raise TimeoutError
                 found = [
                     (match.start(), match.end(), int(str(match.lastgroup)[2:]))
-                    for match in self.compiled.finditer(text, timeout=left)
+                    for match in self.compiled.finditer(text, pos, timeout=left)
                     if match.end() != match.start()
                 ]
         except TimeoutError:
@@ -311,7 +314,7 @@ class PatternGroup:
             yield Hit(start, end, self.specs[index])
 
     def _merge_singles(
-        self, indices: tuple[int, ...], text: str, deadline: float
+        self, indices: tuple[int, ...], text: str, deadline: float, pos: int = 0
     ) -> list[tuple[int, int, int]] | None:
         """The alternation's matches, from each pattern searched alone; None: use the alternation.
 
@@ -332,7 +335,7 @@ class PatternGroup:
                 raise TimeoutError
             return self._single(index).search(text, position, timeout=left)
 
-        upcoming = [search(index, 0) for index in indices]
+        upcoming = [search(index, pos) for index in indices]
         found: list[tuple[int, int, int]] = []
         while True:
             best, winner = -1, None

@@ -342,6 +342,8 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
     (``concepts/<code>.toml``) of its own; its rules are compiled with them.
     """
     extra = tuple(extra_dirs)
+    for root in extra:
+        check_rule_dir(root)
     languages = load_languages(language_roots(extra))
     rules: list[Rule] = list(_shipped_rules())
     for root in extra:
@@ -363,6 +365,23 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
                 raise RulePackError(str(rule.directory), f"{key} is already defined in {seen[key]}")
             seen[key] = rule.directory
     return tuple(sorted(rules, key=lambda r: r.code))
+
+
+def check_rule_dir(root: Path) -> None:
+    """Refuse a rule-pack folder that does not exist or holds nothing to load.
+
+    Why: a mistyped ``--rules`` path used to be skipped without a word, and the
+    run then checked less than the user asked for.
+    """
+    if not root.is_dir():
+        what = "is not a folder" if root.exists() else "does not exist"
+        raise RulePackError(str(root), f"rule pack folder {what}")
+    if not rule_directories([root]) and not language_roots([root]):
+        raise RulePackError(
+            str(root),
+            "no rule packs here (a rule.toml in it or in its subfolders), "
+            "nor languages/ or concepts/",
+        )
 
 
 def language_roots(extra_dirs: Iterable[Path]) -> tuple[Path, ...]:

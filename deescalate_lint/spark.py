@@ -36,11 +36,12 @@ FINDING_DDL = (
     "message string, suggestion string, "
     "citations array<struct<document:string,title:string,section:string,"
     "lines:array<int>,key_phrase:string,gloss:string>>, "
-    "language string"
+    "language string, agent string, team string, queue string, date string"
 )
 FINDING_COLUMNS = (
     "kind", "code", "rule", "severity", "path", "transcript", "turn", "speaker", "start",
     "end", "evidence", "message", "suggestion", "citations", "language",
+    "agent", "team", "queue", "date",
 )  # fmt: skip
 
 

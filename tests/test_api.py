@@ -37,6 +37,10 @@ def test_lint_returns_findings_with_the_documented_shape() -> None:
         "suggestion",
         "citations",
         "language",
+        "agent",
+        "team",
+        "queue",
+        "date",
     }
     assert record["kind"] == "finding" and record["transcript"] == "t1" and record["turn"] == 1
     assert record["citations"] and set(record["citations"][0]) == {

@@ -89,11 +89,14 @@ def test_text_and_concise_locate_templates_by_line(project: Path) -> None:
     assert text.returncode == 1
     assert "templates/delay.md:3:32: DL103 over-apologising:" in text.stdout
     assert '    | "We sincerely apologise"' in text.stdout
-    assert "call.json:turn 1 (agent) DL102 defensive-phrasing:" in text.stdout
+    assert "call.json#call-7:turn 2 (agent) DL102 defensive-phrasing:" in text.stdout
     assert "notice DL001" in text.stdout
     concise = run_cli([".", "--format", "concise"], project).stdout.splitlines()
     assert "templates/delay.md:4:15: DL102 [defensive-phrasing]" in "\n".join(concise)
-    assert len(concise) == 3  # findings only, one line each
+    # One line per finding ("Calm down, that's not our fault" is two behaviours: two
+    # findings), then one per notice.
+    assert len([line for line in concise if ": notice " not in line]) == 4
+    assert any("klingon.json: notice DL001" in line for line in concise)
     assert "\x1b[" not in text.stdout + "\n".join(concise)
 
 
@@ -152,7 +155,7 @@ def test_sarif_validates_against_the_official_schema(project: Path) -> None:
     assert over["name"] == "over-apologising"
     assert "Instead:" in over["help"]["text"] and over["properties"]["citations"]
     results = sarif_run["results"]
-    assert sorted(r["ruleId"] for r in results) == ["DL102", "DL102", "DL103"]
+    assert sorted(r["ruleId"] for r in results) == ["DL102", "DL102", "DL102", "DL103"]
     for result in results:
         assert ids[result["ruleIndex"]] == result["ruleId"]
         assert result["properties"]["citations"]
@@ -196,7 +199,7 @@ def test_github_annotations(project: Path) -> None:
         for line in template
     )
     call = next(line for line in lines if "file=call.json" in line)
-    assert "line=" not in call and "[transcript call-7, turn 1, agent]" in call
+    assert ",line=" in call and "[transcript call-7, turn 2, agent]" in call
     assert "%0ATry: " in call  # newlines escaped, one annotation per line
     assert any(
         line.startswith("::notice file=klingon.json,title=DL001 language::") for line in lines

@@ -47,7 +47,8 @@ def test_configured_columns_through_the_linter(tmp_path: Path) -> None:
     findings = [r for r in results if not isinstance(r, (Notice, InputError))]
     # The semicolon delimiter is found from the header; the language column is read.
     assert [(f.transcript, f.turn, f.evidence, f.language) for f in findings] == [
-        ("A-7", 2, "Calm down, that is not my fault", "en")
+        ("A-7", 2, "Calm down", "en"),
+        ("A-7", 2, "that is not my fault", "en"),  # two behaviours, two findings
     ]
 
 

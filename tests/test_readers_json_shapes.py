@@ -44,7 +44,8 @@ def test_transcribe_call_analytics_output(linter: Linter) -> None:
     )
     findings = linter.lint(transcript)
     assert [(f.code, f.turn, f.evidence) for f in findings if f.code == "DL102"] == [
-        ("DL102", 2, "Calm down, that is not my fault")
+        ("DL102", 2, "Calm down"),
+        ("DL102", 2, "that is not my fault"),  # dismissing, then deflecting: two findings
     ]
 
 

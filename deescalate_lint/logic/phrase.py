@@ -1,7 +1,10 @@
 """Phrase with scope: a trigger in an agent turn, unless negated or hedged nearby.
 
 Hits close together in one sentence ("I guarantee it will be there tomorrow")
-are one act, so they become one finding whose evidence spans them.
+are one act, so they become one finding whose evidence spans them; hits of
+different kinds ("Calm down, that's not my fault": dismissing, then
+deflecting) are different acts and stay separate findings, each with its
+kind's message.
 """
 
 from __future__ import annotations
@@ -73,11 +76,11 @@ Span = tuple[int, int, Any]
 
 
 def merge_close(spans: list[Span], text: str) -> list[tuple[Span, Span]]:
-    """Group (start, end, kind) spans into runs of close neighbours in one
-    sentence: (first, last) per run."""
+    """Group (start, end, kind) spans into runs of close neighbours of the same
+    kind in one sentence: (first, last) per run."""
     runs: list[tuple[Span, Span]] = []
     for span in spans:
-        if runs:
+        if runs and runs[-1][0][2] == span[2]:
             first, last = runs[-1]
             gap = text[last[1] : span[0]]
             if span[0] < last[1] or (len(gap) <= MERGE_GAP and not _SENTENCE_END.search(gap)):

@@ -12,8 +12,10 @@ escalation.py), unless:
 * an earlier agent turn did (``unless_agent_before``: a calm warning about
   abusive language before ending the call).
 
-A template has no customer turns, so the rule cannot judge it; it says so in
-a notice when the phrase is there. In a language the detector does not cover
+A template has no customer turns, so the rule cannot judge it, unless the
+template says in its own words that its reader is upset (``template_upset``:
+"we understand how frustrating this is"); otherwise it says so in a notice
+when the phrase is there. In a language the detector does not cover
 the mood cannot be judged either, and a notice says so.
 """
 
@@ -23,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation
-from ..escalation import EscalationDetector
+from ..escalation import EscalationDetector, Mood
 from ..model import Finding, Notice, Role
 from . import GroupSpec, register
 from .common import group, kept, notice
@@ -72,6 +74,13 @@ def quiet(screen: Screen, led: bool) -> list[Finding | Notice] | None:
             "what makes it right said in an earlier turn",
             leads=False,
         ),
+        GroupSpec(
+            "template_upset",
+            "agent",
+            False,
+            "in a template: its own words saying the reader is upset",
+            leads=False,
+        ),
     ],
     doc="Flags an agent `trigger` while the customer is upset (the escalation detector, "
     "with persistence), unless the customer asked for it (`unless_customer_asked`), the "
@@ -108,6 +117,13 @@ def check(
         if not hits:
             continue
         mood = convo.mood_before(view.index)
+        if mood is None and convo.transcript.template:
+            # A template has no customer turns, but it can say whom it is for:
+            # "we understand how frustrating this is" is written to an upset reader.
+            said = convo.hits(group(rule, view, "template_upset"), view)
+            if said:
+                shown = view.turn.text[said[0].start : said[0].end]
+                mood = Mood(True, None, f'the template itself says so: "{shown}"')
         if mood is None:
             if convo.transcript.template:
                 yield notice(

@@ -164,7 +164,7 @@ def _untimed_notice(rule: Rule, convo: Conversation | Screen) -> Notice:
     return notice(
         rule,
         convo,
-        "timing check not run: the turns have no start and end times; "
+        f"timing check not run: {convo.transcript.missing_timing()}; "
         "only textual signs of cutting in were checked",
     )
 
@@ -257,7 +257,7 @@ def _cut_off_mark(rule: Rule, convo: Conversation, customer: TurnView) -> tuple[
                 if strength is None:
                     return None
                 shown = customer.turn.text[hit.start : hit.end]
-                return strength, f'the customer\'s turn {customer.index} breaks off ("{shown}")'
+                return strength, f'the customer\'s turn {customer.index + 1} breaks off ("{shown}")'
     return None
 
 

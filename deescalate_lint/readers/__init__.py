@@ -11,11 +11,13 @@ come from ``Linter(reader_options={"csv": {...}})`` and are checked when the
 linter is built (``check_options``), not when the first file is read.
 
 Built-in formats: ``json`` (canonical, Amazon Transcribe Call Analytics,
-Contact Lens and chat-completion JSON, told apart by content; see
-``json_shapes.transcript_from_any``), ``jsonl``, ``text``, ``vtt``, ``srt``,
-``csv``, and the forced-only names ``transcribe``, ``contact-lens``, ``chat``.
-Each registers itself when its module is imported (``registry.register``);
-the import below is the list of built-in reader modules (every sniff is
+Contact Lens, chat-completion JSON and vCon, told apart by content; see
+``json_shapes.transcript_from_any``), ``jsonl``, ``text``, ``template``
+(``.html``, ``.j2``, ``.hbs``, ``.liquid``... read whole), ``vtt``, ``srt``,
+``csv``, ``vcon`` (``.vcon``, signed too), and the forced-only names
+``transcribe``, ``contact-lens``, ``chat``. Each registers itself when its
+module is imported (``registry.register``); the import below is the list of
+built-in reader modules (``vcon`` comes with ``json_shapes``; every sniff is
 strict enough not to claim another reader's content, so their order does not
 matter).
 

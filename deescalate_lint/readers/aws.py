@@ -11,6 +11,14 @@ Segments of other roles (``SYSTEM`` messages in chats, anyone else) are not
 judged; roles other than ``SYSTEM`` are named in a notice so nothing is dropped
 silently. A speaker's consecutive segments are joined into one turn
 (``common.merge_segments``). Times are milliseconds and become seconds.
+
+Agent metadata: neither output file names the agent, so it is read where a
+pipeline that joins the output to Amazon Connect's contact record puts it
+(``aws_metadata``): the contact record's ``Agent`` (``Username``, else
+``Id``), its deepest ``Agent.HierarchyGroups`` level's ``GroupName`` (team),
+``Queue`` (``Name``, else ``Id``) and ``InitiationTimestamp`` (its date), or
+plain ``agent``, ``team``, ``queue`` and ``date`` strings beside
+``Transcript``; each alone is enough.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import InputError
-from ..model import Role, Transcript
+from ..model import Metadata, Role, Transcript, metadata
 from .common import Segment, kind, merge_segments, time_field
 
 _ROLES = {"AGENT": Role.AGENT, "CUSTOMER": Role.CUSTOMER}
@@ -94,6 +102,38 @@ def transcript_from_aws(
         path=label,
         line=line,
         warnings=tuple(warnings),
+        **aws_metadata(data),
+    )
+
+
+def aws_metadata(data: Mapping[str, Any]) -> Metadata:
+    """``agent``, ``team``, ``queue`` and ``date`` from a contact record's fields or plain keys."""
+    agent_record = data.get("Agent")
+    agent_obj = agent_record if isinstance(agent_record, Mapping) else {}
+    queue_record = data.get("Queue")
+    queue_obj = queue_record if isinstance(queue_record, Mapping) else {}
+    groups = agent_obj.get("HierarchyGroups")
+    team = None
+    if isinstance(groups, Mapping):
+        for level in ("Level5", "Level4", "Level3", "Level2", "Level1"):
+            group = groups.get(level)
+            if isinstance(group, Mapping) and _string(group.get("GroupName")):
+                team = _string(group.get("GroupName"))
+                break
+    started = _string(data.get("InitiationTimestamp"))
+    return metadata(
+        {
+            "agent": _string(data.get("agent"))
+            or _string(agent_record)
+            or _string(agent_obj.get("Username"))
+            or _string(agent_obj.get("Id")),
+            "team": _string(data.get("team")) or team,
+            "queue": _string(data.get("queue"))
+            or _string(queue_record)
+            or _string(queue_obj.get("Name"))
+            or _string(queue_obj.get("Id")),
+            "date": _string(data.get("date")) or (started[:10] if started else None),
+        }
     )
 
 

@@ -1,18 +1,20 @@
 """The canonical JSON transcript object, read and written.
 
-The canonical shape: ``{"id"?, "language"?, "channel"?, "turns": [{"speaker",
-"text", "start"?, "end"?, "lint"?}], "lint"?}``; a ``.json`` file may also hold
+The canonical shape: ``{"id"?, "language"?, "channel"?, "agent"?, "team"?,
+"queue"?, "date"?, "turns": [{"speaker", "text", "start"?, "end"?, "lint"?}],
+"lint"?}``; a ``.json`` file may also hold
 a list of them, and a JSONL file one per line (``json_shapes.py`` reads both
 and tells this shape from the others).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError
-from ..model import Role, Transcript, Turn
+from ..model import METADATA_FIELDS, Role, Transcript, Turn, metadata
 from ..roles import SKIP, RoleTable
 from .common import kind as _kind
 from .common import time_field
@@ -24,8 +26,10 @@ def transcript_from_obj(
     roles: RoleTable,
     place: str | None = None,
     line: int | None = None,
+    turn_lines: Sequence[int] | None = None,
 ) -> Transcript:
-    """Validate one canonical transcript object; errors name the offending key."""
+    """Validate one canonical transcript object; errors name the offending key.
+    ``turn_lines``: the file line of each turn object, when the reader knows them."""
 
     def where(key: str) -> str:
         return f"{place} {key}" if place else key
@@ -40,9 +44,15 @@ def transcript_from_obj(
         transcript_id = str(data["id"])
     warnings: list[str] = []
     turns: list[Turn] = []
+    if turn_lines is not None and len(turn_lines) != len(turns_data):
+        turn_lines = None
     for index, item in enumerate(turns_data):
         turn = _turn_from_obj(item, label, roles, where(f"turns[{index}]"), warnings)
         if turn is not None:
+            if turn_lines is not None:
+                turn = replace(turn, line=turn_lines[index])
+            elif line is not None:
+                turn = replace(turn, line=line)  # a JSONL record: its line
             turns.append(turn)
     return Transcript(
         turns=tuple(turns),
@@ -53,6 +63,7 @@ def transcript_from_obj(
         line=line,
         ignore=_ignore_list(data, label, where("lint")),
         warnings=tuple(warnings),
+        **metadata({key: _optional_str(data, key, label, where) for key in METADATA_FIELDS}),
     )
 
 
@@ -71,7 +82,8 @@ def plain_transcript(
     if type(turns_data) is not list or data.get("lint") is not None:
         return None
     transcript_id, language, channel = data.get("id"), data.get("language"), data.get("channel")
-    for value in (transcript_id, language, channel):
+    agent, team, queue, date = (data.get(key) for key in METADATA_FIELDS)
+    for value in (transcript_id, language, channel, agent, team, queue, date):
         if value is not None and type(value) is not str:
             return None
     known = _known_roles(roles)
@@ -99,7 +111,8 @@ def plain_transcript(
             return None
         if start is not None and end is not None and end < start:
             return None
-        turns.append(Turn(speaker, role, text, start, end))  # type: ignore[arg-type]
+        # A JSONL record's turns carry its line (as ``transcript_from_obj`` gives them).
+        turns.append(Turn(speaker, role, text, start, end, line=line))  # type: ignore[arg-type]
     return Transcript(
         turns=tuple(turns),
         id=transcript_id,
@@ -107,6 +120,10 @@ def plain_transcript(
         channel=channel,
         path=label,
         line=line,
+        agent=agent,
+        team=team,
+        queue=queue,
+        date=date,
     )
 
 
@@ -210,7 +227,7 @@ def transcript_to_dict(transcript: Transcript) -> dict[str, Any]:
     are not part of the transcript's content and are not written.
     """
     out: dict[str, Any] = {}
-    for key in ("id", "language", "channel"):
+    for key in ("id", "language", "channel", *METADATA_FIELDS):
         value = getattr(transcript, key)
         if value is not None:
             out[key] = value

@@ -20,7 +20,7 @@ and there is no cycle between them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import regex
@@ -35,6 +35,7 @@ from .common import kind
 from .jsondoc import parse_json
 from .registry import ReadItem, register
 from .source import Source
+from .vcon import is_vcon, transcript_from_vcon
 
 #: An object opening with a key, or a list opening with an object, a list or
 #: its end: JSON. ``[00:12] Agent: ...`` (a timestamped text transcript) is not.
@@ -62,20 +63,36 @@ def read_json(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
 
 
 def transcripts_from_document(
-    data: Any, label: str, roles: RoleTable, shape: str | None = None
+    data: Any,
+    label: str,
+    roles: RoleTable,
+    shape: str | None = None,
+    turn_lines: Sequence[int] | None = None,
 ) -> Iterator[ReadItem]:
-    """A parsed ``.json`` document: one transcript, a list of them, or one message list."""
+    """A parsed ``.json`` document: one transcript, a list of them, or one message list.
+    ``turn_lines``: the file line of every canonical turn object, in document order."""
     if isinstance(data, list) and (shape == "chat" or (shape is None and is_message_list(data))):
         yield transcript_from_messages(data, label)
         return
     if isinstance(data, list):
+        offset = 0
         for index, item in enumerate(data):
+            count = _turn_count(item)
+            lines = turn_lines[offset : offset + count] if turn_lines else None
+            offset += count
             try:
-                yield transcript_from_any(item, label, roles, place=f"[{index}]", shape=shape)
+                yield transcript_from_any(
+                    item, label, roles, place=f"[{index}]", shape=shape, turn_lines=lines
+                )
             except InputError as exc:
                 yield exc
     else:
-        yield transcript_from_any(data, label, roles, shape=shape)
+        yield transcript_from_any(data, label, roles, shape=shape, turn_lines=turn_lines)
+
+
+def _turn_count(item: Any) -> int:
+    turns = item.get("turns") if isinstance(item, Mapping) else None
+    return len(turns) if isinstance(turns, list) else 0
 
 
 def transcript_from_any(
@@ -85,6 +102,7 @@ def transcript_from_any(
     place: str | None = None,
     line: int | None = None,
     shape: str | None = None,
+    turn_lines: Sequence[int] | None = None,
 ) -> Transcript:
     """One JSON object of any supported shape; ``shape`` forces one.
 
@@ -101,20 +119,25 @@ def transcript_from_any(
             shape = "chat"
         elif "Transcript" in data:
             shape = "aws"
+        elif is_vcon(data):
+            shape = "vcon"
         else:
             raise InputError(
                 label,
                 "not a transcript: expected a 'turns' list (canonical), a 'messages' list "
-                "(chat completion) or a 'Transcript' list (Amazon Transcribe / Contact Lens)",
+                "(chat completion), a 'Transcript' list (Amazon Transcribe / Contact Lens) "
+                "or a vCon ('vcon', 'parties', 'dialog')",
                 place,
             )
     if shape == "chat":
         return transcript_from_chat_object(data, label, place=place, line=line)
+    if shape == "vcon":
+        return transcript_from_vcon(data, label, roles, place=place, line=line)
     if shape in ("aws", "transcribe", "contact-lens"):
         return transcript_from_aws(
             data, label, place=place, line=line, flavour=None if shape == "aws" else shape
         )
-    return transcript_from_obj(data, label, roles, place=place, line=line)
+    return transcript_from_obj(data, label, roles, place=place, line=line, turn_lines=turn_lines)
 
 
 @register("jsonl", extensions=(".jsonl", ".ndjson"), sniff=_looks_like_jsonl)
@@ -165,5 +188,33 @@ def read_chat(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
 
 
 def _read_document(source: Source, roles: RoleTable, shape: str | None) -> Iterator[ReadItem]:
-    data = parse_json(source.read_text(), source.label)
-    yield from transcripts_from_document(data, source.label, roles, shape=shape)
+    text = source.read_text()
+    data = parse_json(text, source.label)
+    lines = _speaker_lines(text, data)
+    yield from transcripts_from_document(data, source.label, roles, shape=shape, turn_lines=lines)
+
+
+#: A ``"speaker"`` key (not inside a string: a quote there would be escaped).
+_SPEAKER_KEY = regex.compile(r'(?<!\\)"speaker"\s*:')
+
+
+def _speaker_lines(text: str, data: Any) -> list[int] | None:
+    """The file line of each canonical turn's ``"speaker"`` key, in document order,
+    when there is exactly one per turn object (else None: lines are not guessed).
+
+    Why: JSON parsers keep no positions, and annotations (GitHub, SARIF) want a
+    line; the canonical reader numbers its turns in document order
+    and gives each turn the line at its ordinal.
+    """
+    turns = sum(_turn_count(d) for d in (data if isinstance(data, list) else [data]))
+    if not turns:
+        return None
+    lines: list[int] = []
+    line, at = 1, 0
+    for match in _SPEAKER_KEY.finditer(text):
+        if len(lines) == turns:
+            return None  # more keys than turns: something else is named "speaker"
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        lines.append(line)
+    return lines if len(lines) == turns else None

@@ -12,9 +12,14 @@ matter), from the reader options or else the first alias present:
   ``end``, ``end_time``, ``stop``; seconds, ``mm:ss(.fff)`` or ``hh:mm:ss(.fff)``,
   or milliseconds with ``time-unit = "ms"``
 * language (optional): ``language``, ``lang``, ``language_code``, ``locale``
+* agent metadata (optional, the first non-empty cell of a conversation):
+  agent ``agent``, ``agent_name``, ``agent_id``; team ``team``, ``team_name``;
+  queue ``queue``, ``queue_name``; date ``date``, ``call_date``,
+  ``contact_date``, ``conversation_date``
 
 Options (``Linter(reader_options={"csv": {...}})``): ``conversation``,
-``speaker``, ``text``, ``start``, ``end``, ``language`` (column names),
+``speaker``, ``text``, ``start``, ``end``, ``language``, ``agent``, ``team``,
+``queue``, ``date`` (column names),
 ``delimiter`` (else from the extension, else the commonest of ``, ; tab |``
 in the header), ``time-unit`` (``s`` or ``ms``). ``conversation = ""`` reads a
 file without an id column as one conversation.
@@ -45,7 +50,7 @@ from typing import Any
 import regex
 
 from ..errors import ConfigError, InputError
-from ..model import Role, Transcript, Turn
+from ..model import METADATA_FIELDS, Role, Transcript, Turn, metadata
 from ..roles import SKIP, RoleTable
 from .common import seconds
 from .registry import ReadItem, register
@@ -76,6 +81,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "start": ("start", "start_time", "begin", "begin_time"),
     "end": ("end", "end_time", "stop"),
     "language": ("language", "lang", "language_code", "locale"),
+    "agent": ("agent", "agent_name", "agent_id"),
+    "team": ("team", "team_name"),
+    "queue": ("queue", "queue_name"),
+    "date": ("date", "call_date", "contact_date", "conversation_date"),
 }
 _COLUMNS = tuple(ALIASES)
 _DELIMITERS = (",", ";", "\t", "|")
@@ -220,7 +229,10 @@ class ConversationBuilder:
         self.turns: list[Turn] = []
         self.warnings: list[str] = []
         self.language: str | None = None
+        #: ``agent``, ``team``, ``queue``, ``date``: the first non-empty value of each.
+        self.metadata: dict[str, str] = {}
         self.broken = False
+        self.row_line: int | None = None
 
     def add(
         self,
@@ -230,8 +242,15 @@ class ConversationBuilder:
         start: Any = None,
         end: Any = None,
         language: Any = None,
+        metadata: Mapping[str, Any] | None = None,
+        line: int | None = None,
     ) -> InputError | None:
-        """Add one row; an unreadable row returns its error (the first per conversation)."""
+        """Add one row; an unreadable row returns its error (the first per conversation).
+        ``line``: the file line where the row starts, if known."""
+        self.row_line = line
+        for key, value in (metadata or {}).items():
+            if key not in self.metadata and not _missing(value) and str(value).strip():
+                self.metadata[key] = str(value).strip()
         error = self._add(place, speaker, text, start, end, language)
         if error is None or self.broken:
             return None
@@ -271,7 +290,9 @@ class ConversationBuilder:
                 f"{place}: end time is before start time; timing ignored for this turn"
             )
             first = last = None
-        self.turns.append(Turn(speaker=name, role=role, text=said, start=first, end=last))
+        self.turns.append(
+            Turn(speaker=name, role=role, text=said, start=first, end=last, line=self.row_line)
+        )
         return None
 
     def build(self) -> Transcript | None:
@@ -285,6 +306,7 @@ class ConversationBuilder:
             path=self.label,
             line=self.line,
             warnings=tuple(self.warnings),
+            **metadata(self.metadata),
         )
 
 
@@ -383,6 +405,8 @@ def read_csv(source: Source, roles: RoleTable, options: Mapping[str, Any]) -> It
             _cell(row, columns.get("start")),
             _cell(row, columns.get("end")),
             _cell(row, columns.get("language")),
+            {key: _cell(row, columns.get(key)) for key in METADATA_FIELDS},
+            line=line_before + 1,
         )
         if error is not None:
             yield error

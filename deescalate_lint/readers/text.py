@@ -1,4 +1,5 @@
-"""Plain-text transcripts (``Agent: ...`` lines) and unlabelled response templates.
+"""Plain-text transcripts (``Agent: ...`` lines), unlabelled response templates,
+and template files (``.html``, ``.j2``, ``.hbs``, ``.liquid``...) read whole.
 
 A line that starts with a known speaker label (optionally after a ``[mm:ss]`` or
 ``[hh:mm:ss]`` timestamp) opens a turn; an unlabelled line continues the turn
@@ -44,10 +45,52 @@ def read_text(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
     yield parse_text(source.read_text(), source.label, roles)
 
 
+#: Reply-template files (HTML, Jinja, Handlebars, Liquid, Mustache...): the
+#: extensions the pre-commit hook passes, found by a directory walk too.
+TEMPLATE_EXTENSIONS = (
+    ".html",
+    ".htm",
+    ".j2",
+    ".jinja",
+    ".jinja2",
+    ".hbs",
+    ".handlebars",
+    ".mustache",
+    ".liquid",
+    ".tpl",
+)
+#: What marks a file this tool wrote (the HTML report): never linted as a template.
+GENERATOR_MARK = '<meta name="generator" content="deescalate-lint'
+
+
+@register("template", extensions=TEMPLATE_EXTENSIONS)
+def read_template(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
+    """The whole file as one response template (one agent turn), speaker labels or not.
+
+    Why not the text reader: a macro may quote a dialogue ("Customer: ..."),
+    and it is still one reply. A report this tool wrote is skipped (its quotes
+    of agents' words would be findings again): the engine then says the file
+    held nothing to check.
+    """
+    content = source.read_text()
+    if GENERATOR_MARK in content[:2048]:
+        return
+    yield template(content, source.label)
+
+
+def template(content: str, label: str) -> Transcript:
+    """``content`` as a response template: one agent turn holding the whole text."""
+    return Transcript(
+        turns=(Turn(speaker="agent", role=Role.AGENT, text=content),),
+        path=label,
+        template=True,
+    )
+
+
 def parse_text(content: str, label: str, roles: RoleTable) -> Transcript:
     pattern = _line_pattern(tuple(roles.known_labels()))
-    turns: list[tuple[str, Role | str, float | None, list[str]]] = []
-    for line in content.splitlines():
+    turns: list[tuple[str, Role | str, float | None, list[str], int, int]] = []
+    for number, line in enumerate(content.splitlines(), start=1):
         match = pattern.match(line)
         if match:
             speaker = match.group("label")
@@ -55,19 +98,22 @@ def parse_text(content: str, label: str, roles: RoleTable) -> Transcript:
             assert role is not None
             ts = match.group("ts")
             start = parse_timestamp(ts) if ts else None
-            turns.append((speaker, role, start, [line[match.end() :]]))
+            turns.append((speaker, role, start, [line[match.end() :]], number, match.end() + 1))
         elif turns:
             turns[-1][3].append(line)
         # Lines before the first speaker label are a header and are not judged.
     if not turns:
-        return Transcript(
-            turns=(Turn(speaker="agent", role=Role.AGENT, text=content),),
-            path=label,
-            template=True,
-        )
+        return template(content, label)
     built = tuple(
-        Turn(speaker=speaker, role=role, text="\n".join(lines).rstrip(), start=start)
-        for speaker, role, start, lines in turns
+        Turn(
+            speaker=speaker,
+            role=role,
+            text="\n".join(lines).rstrip(),
+            start=start,
+            line=number,
+            column=column,
+        )
+        for speaker, role, start, lines, number, column in turns
         if role != SKIP and isinstance(role, Role)
     )
     return Transcript(turns=built, path=label)

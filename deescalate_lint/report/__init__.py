@@ -7,7 +7,7 @@ for how a template's findings get a line and column.
 
 from __future__ import annotations
 
-from . import github, json_format, junit, sarif, text  # noqa: F401 - each registers its format
+from . import github, html, json_format, junit, sarif, text  # noqa: F401 - each registers its format
 from .positions import Position, located, position_in
 from .registry import ReportContext, Reporter, format_error, formats, register, reporter
 

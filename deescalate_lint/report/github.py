@@ -2,8 +2,10 @@
 
 ``::warning file=...,line=...,col=...,title=DL103 over-apologising::message``;
 severity error/warning/info maps to ``error``/``warning``/``notice``. Line and
-column are given where known (response templates); a conversation's finding
-annotates the file as a whole and names the turn in the message. Values are
+column are given where known (response templates, plain-text transcripts); a
+conversation's finding in another format carries the line of its turn or
+record where the reader knows it (CSV rows, JSONL records), else annotates
+the file as a whole; the message names the transcript and the turn (from 1). Values are
 escaped as the runner expects (``%``, CR, LF; plus ``:`` and ``,`` in properties).
 """
 
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..model import Finding, Linted, Notice, Result, Severity
-from .positions import Position, located
+from .positions import Position, located_item
 from .registry import ReportContext, register
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -27,10 +29,17 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(result: Result, position: Position | None = None) -> str:
+def annotation(
+    result: Result,
+    position: Position | None = None,
+    line: int | None = None,
+    conversation: bool | None = None,
+) -> str:
+    """One workflow command; ``conversation`` (default: no position) names the turn."""
     if isinstance(result, Notice):
         props = {"file": result.path, "title": f"{result.code} {result.rule}"}
-        return _command("notice", props, result.message)
+        named = f"[transcript {result.transcript}] " if result.transcript else ""
+        return _command("notice", props, named + result.message)
     props = {"file": result.path}
     if position is not None:
         props.update(
@@ -39,8 +48,11 @@ def annotation(result: Result, position: Position | None = None) -> str:
             endLine=str(position.end_line),
             endColumn=str(position.end_column),
         )
+    elif line is not None:
+        props["line"] = str(line)
     props["title"] = f"{result.code} {result.rule}"
-    return _command(LEVEL[result.severity], props, _message(result, position is None))
+    name_turn = position is None if conversation is None else conversation
+    return _command(LEVEL[result.severity], props, _message(result, name_turn))
 
 
 def _message(finding: Finding, name_turn: bool) -> str:
@@ -48,7 +60,7 @@ def _message(finding: Finding, name_turn: bool) -> str:
     if name_turn:
         parts = [f"transcript {finding.transcript}"] if finding.transcript else []
         if finding.turn >= 0:  # -1: about the transcript as a whole
-            parts.append(f"turn {finding.turn}, {finding.speaker}")
+            parts.append(f"turn {finding.turn + 1}, {finding.speaker}")
         where = f"[{', '.join(parts)}] " if parts else ""
     evidence = f" \u201c{finding.evidence}\u201d" if finding.evidence else ""
     return f"{where}{finding.message}{evidence}\nTry: {finding.suggestion}"
@@ -63,5 +75,7 @@ def _command(level: str, props: dict[str, str], message: str) -> str:
 def write_github(
     items: Iterable[Linted], out: TextIO, context: ReportContext | None = None
 ) -> None:
-    for result, position in located(items):
-        out.write(annotation(result, position) + "\n")
+    for item in items:
+        conversation = item.transcript is not None and not item.transcript.template
+        for result, position, line in located_item(item):
+            out.write(annotation(result, position, line, conversation) + "\n")

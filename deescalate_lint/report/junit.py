@@ -32,7 +32,7 @@ def _name(transcript: Transcript) -> str:
 def _finding_text(finding: Finding) -> str:
     evidence = f' "{finding.evidence}"' if finding.evidence else ""
     return (
-        f"turn {finding.turn} ({finding.speaker}) {finding.code} {finding.rule} "
+        f"turn {finding.turn + 1} ({finding.speaker}) {finding.code} {finding.rule} "
         f"[{finding.severity.value}]: {finding.message}{evidence}\n  try: {finding.suggestion}"
     )
 

@@ -29,6 +29,8 @@ class ReportContext:
     rules: Sequence[Any] = ()
     color: bool = False
     tool_version: str = ""
+    #: ``--quiet``: findings only (the items carry no notices then; summaries are left out).
+    quiet: bool = False
 
 
 class Reporter(Protocol):

@@ -101,8 +101,8 @@ def _result(finding: Finding, index: dict[str, int], position: Position | None) 
     whole = f"{finding.transcript or finding.path}"
     logical = (
         {
-            "name": f"turn {finding.turn}",
-            "fullyQualifiedName": f"{whole}/turn {finding.turn}",
+            "name": f"turn {finding.turn + 1}",
+            "fullyQualifiedName": f"{whole}/turn {finding.turn + 1}",
             "kind": "turn",
         }
         if finding.turn >= 0
@@ -140,7 +140,10 @@ def _notification(notice: Notice) -> dict[str, Any]:
     return {
         "descriptor": {"id": notice.code},
         "level": "note",
-        "message": {"text": f"{notice.rule}: {notice.message}"},
+        "message": {
+            "text": (f"transcript {notice.transcript}: " if notice.transcript else "")
+            + f"{notice.rule}: {notice.message}"
+        },
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(notice.path)}}}],
         "properties": {"rule": notice.rule, "transcript": notice.transcript},
     }

@@ -1,9 +1,12 @@
 """Human-readable output: a line per finding, the quoted evidence, the citation.
 
 ``text`` (the default) shows each finding with its evidence, suggestion and
-first citation; ``concise`` one line per finding. A response template's
-findings are located as ``path:line:column`` (editors jump there); a
-conversation's as ``path:turn N (speaker)``. Colour (ANSI) is used only when
+first citation (its key phrase with the English gloss beside it), and closes
+with a summary line; ``concise`` one line per finding. Both list notices. A
+response template's findings are located as ``path:line:column`` (editors
+jump there); a plain-text transcript's as ``path:line:column: turn N
+(speaker)``; other conversations' as ``path#id:turn N (speaker)``. Turns are
+counted from 1 here (the JSON ``turn`` index is 0-based). Colour (ANSI) is used only when
 the CLI asks for it: on a terminal, unless ``NO_COLOR`` is set.
 """
 
@@ -12,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..model import Finding, Linted, Notice, Result, Severity
-from .positions import Position, located
+from ..model import Citation, Finding, Linted, Notice, Result, Severity, Transcript
+from ..stats import Tally
+from .positions import Position, located_item
 from .registry import ReportContext, register
 
 _RESET = "\x1b[0m"
@@ -35,32 +39,52 @@ class _Paint:
         return f"{style}{text}{_RESET}" if self.on and text else text
 
 
-def location(result: Result) -> str:
+def location(result: Result, transcript: Transcript | None = None) -> str:
+    """The file, and which transcript in it: ``#id``, else ``:LINE`` of a JSONL record."""
     where = result.path
-    if result.transcript and not result.path.endswith(".json"):
+    if result.transcript:
         where = f"{where}#{result.transcript}"
+    elif transcript is not None and transcript.line is not None and not transcript.template:
+        where = f"{where}:{transcript.line}"
     return where
 
 
-def _where(finding: Finding, position: Position | None) -> str:
-    if position is not None:
-        return f"{location(finding)}:{position.line}:{position.column}:"
+def turn_label(finding: Finding) -> str:
+    """``turn 7 (agent)``: turns counted from 1 for people (the JSON ``turn`` is 0-based)."""
+    return f"turn {finding.turn + 1} ({finding.speaker})"
+
+
+def _where(finding: Finding, position: Position | None, transcript: Transcript | None) -> str:
+    where = location(finding, transcript)
     if finding.turn < 0:  # about the transcript as a whole (a transcript-level lint.ignore)
-        return f"{location(finding)}:"
-    return f"{location(finding)}:turn {finding.turn} ({finding.speaker})"
+        return f"{where}:"
+    if position is not None:
+        if transcript is not None and transcript.template:
+            return f"{finding.path}:{position.line}:{position.column}:"
+        return f"{finding.path}:{position.line}:{position.column}: {turn_label(finding)}"
+    return f"{where}:{turn_label(finding)}"
+
+
+def notice_line(notice: Notice, transcript: Transcript | None, paint: _Paint) -> str:
+    return (
+        f"{paint(location(notice, transcript), _BOLD)}: {paint('notice', _DIM)} {notice.code} "
+        f"{notice.rule}: {notice.message}\n"
+    )
 
 
 @register("text")
 def write_text(items: Iterable[Linted], out: TextIO, context: ReportContext | None = None) -> None:
     paint = _Paint(context.color if context else False)
-    for result, position in located(items):
-        if isinstance(result, Notice):
-            out.write(
-                f"{paint(location(result), _BOLD)}: {paint('notice', _DIM)} {result.code} "
-                f"{result.rule}: {result.message}\n"
-            )
-            continue
-        write_finding(result, out, position, paint)
+    tally = Tally()
+    for item in items:
+        tally.add(item)
+        for result, position, _line in located_item(item):
+            if isinstance(result, Notice):
+                out.write(notice_line(result, item.transcript, paint))
+            else:
+                write_finding(result, out, position, paint, item.transcript)
+    if not (context and context.quiet):
+        out.write(paint(tally.summary_line(), _BOLD) + "\n")
 
 
 def write_finding(
@@ -68,11 +92,13 @@ def write_finding(
     out: TextIO,
     position: Position | None = None,
     paint: _Paint | None = None,
+    transcript: Transcript | None = None,
 ) -> None:
     paint = paint or _Paint(False)
     code = paint(finding.code, _SEVERITY_COLOUR[finding.severity])
     out.write(
-        f"{paint(_where(finding, position), _BOLD)} {code} {finding.rule}: {finding.message}\n"
+        f"{paint(_where(finding, position, transcript), _BOLD)} {code} {finding.rule}: "
+        f"{finding.message}\n"
     )
     if finding.evidence:
         quoted = paint(f'"{finding.evidence}"', _CYAN)
@@ -81,16 +107,24 @@ def write_finding(
     if not finding.citations:
         return
     citation = finding.citations[0]
-    first, last = citation.lines
     more = len(finding.citations) - 1
     out.write(
         paint(
-            f"    = cites {citation.document} ({citation.title}), "
-            f"\u00a7 {citation.section}, lines {first}-{last}: \u201c{citation.key_phrase}\u201d"
+            f"    = cites {citation_text(citation)}"
             + (f" (+{more} more: lint-transcript rule {finding.rule})" if more else ""),
             _DIM,
         )
         + "\n"
+    )
+
+
+def citation_text(citation: Citation) -> str:
+    """Where the passage is, its key phrase as written, and the English gloss beside it."""
+    first, last = citation.lines
+    return (
+        f"{citation.document} ({citation.title}), \u00a7 {citation.section}, "
+        f"lines {first}-{last}: \u201c{citation.key_phrase}\u201d "
+        f"(in English: {citation.gloss})"
     )
 
 
@@ -99,14 +133,17 @@ def write_concise(
     items: Iterable[Linted], out: TextIO, context: ReportContext | None = None
 ) -> None:
     paint = _Paint(context.color if context else False)
-    for result, position in located(items):
-        if not isinstance(result, Finding):
-            continue
-        where = (
-            f"{location(result)}:{position.line}:{position.column}:"
-            if position
-            else f"{location(result)}:turn {result.turn}:{result.start}:"
-        )
-        code = paint(result.code, _SEVERITY_COLOUR[result.severity])
-        evidence = f" \u201c{result.evidence}\u201d" if result.evidence else ""
-        out.write(f"{where} {code} [{result.rule}] {result.message}{evidence}\n")
+    for item in items:
+        for result, position, _line in located_item(item):
+            if isinstance(result, Notice):
+                out.write(notice_line(result, item.transcript, paint))
+                continue
+            if position is not None and item.transcript is not None and item.transcript.template:
+                where = f"{result.path}:{position.line}:{position.column}:"
+            elif position is not None:
+                where = f"{result.path}:{position.line}:{position.column}: {turn_label(result)}:"
+            else:
+                where = f"{location(result, item.transcript)}:{turn_label(result)}:{result.start}:"
+            code = paint(result.code, _SEVERITY_COLOUR[result.severity])
+            evidence = f" \u201c{result.evidence}\u201d" if result.evidence else ""
+            out.write(f"{where} {code} [{result.rule}] {result.message}{evidence}\n")
