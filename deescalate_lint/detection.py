@@ -329,38 +329,52 @@ def turn_languages(
     """
     languages = languages or shipped_languages()
     samples = [text[:SAMPLE_CHARS] for text in texts]
+    #: Each turn's function words, counted once: by ``_may_switch`` and reused
+    #: by the turn-by-turn check (the issue #14 profile counted them twice).
+    counted: dict[int, Counter[str]] = {}
     if sum(len(sample) + 1 for sample in samples) <= SAMPLE_CHARS + 1:
         # A short conversation: its samples joined are the very string detection
         # read (``Linter._language``), whose counts are cached.
         by_words, by_script = _may_switch(["\n".join(samples)], conversation_language, languages)
     else:  # a long one is read turn by turn, so memory does not grow with it
-        by_words, by_script = _may_switch(samples, conversation_language, languages)
+        by_words, by_script = _may_switch(samples, conversation_language, languages, counted)
     if not (by_words or by_script):
         return [conversation_language] * len(samples)
     out = []
-    for sample in samples:
+    for index, sample in enumerate(samples):
         if len(sample) < MIN_TURN_CHARS or (not by_words and sample.isascii()):
             out.append(conversation_language)
         else:
-            out.append(turn_language(sample, conversation_language, by_words, languages))
+            out.append(
+                _turn_language(
+                    sample, conversation_language, by_words, languages, counted.get(index)
+                )
+            )
     return out
 
 
 def _may_switch(
-    pieces: Sequence[str], conversation_language: str, languages: Languages
+    pieces: Sequence[str],
+    conversation_language: str,
+    languages: Languages,
+    counted: dict[int, Counter[str]] | None = None,
 ) -> tuple[bool, bool]:
     """Whether any turn could switch on function words, and on script.
 
     On words: two or more of another language in all the pieces together.
     On script: letters of another language's own script (Hangul in a
-    non-Korean conversation, Han in a non-Chinese one).
+    non-Korean conversation, Han in a non-Chinese one). ``counted`` gets the
+    counts of the pieces it counted, by position.
     """
     others: dict[str, int] = {}
     by_words = by_script = False
     scripted = _other_scripts(languages, conversation_language)
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         if not by_words:
-            for code, count in _stopword_scores(piece, languages).items():  # read only
+            scores = _stopword_scores(piece, languages)
+            if counted is not None:
+                counted[index] = scores
+            for code, count in scores.items():  # read only
                 if count and code != conversation_language:
                     others[code] = others.get(code, 0) + count
                     by_words = by_words or others[code] >= 2
@@ -395,7 +409,17 @@ def turn_language(
     ``by_words`` False skips the function-word test (``turn_languages`` knows
     it cannot switch the turn).
     """
-    languages = languages or shipped_languages()
+    return _turn_language(text, conversation_language, by_words, languages or shipped_languages())
+
+
+def _turn_language(
+    text: str,
+    conversation_language: str,
+    by_words: bool,
+    languages: Languages,
+    counted: Counter[str] | None = None,
+) -> str:
+    """``turn_language``; ``counted``: the sample's function words, when counted already."""
     # As for a whole conversation: a sample is enough to decide, and a 20 MB turn stays cheap.
     text = text[:SAMPLE_CHARS]
     scripted = _by_script(text, languages)
@@ -414,7 +438,7 @@ def turn_language(
         else "Latin"
     )
     if scripted is None and conversation_language in _latin_languages(languages):
-        scores = stopword_scores(text, languages)
+        scores = counted if counted is not None else _stopword_scores(text, languages)
         best, hits = scores.most_common(1)[0] if scores else (conversation_language, 0)
         # A margin, not "none of the conversation's words": Finnish "on" is also English.
         home = scores[conversation_language]
