@@ -80,14 +80,18 @@ def engine_name() -> str:
 @dataclass(frozen=True)
 class Look:
     """How a group is looked for: each pattern anywhere (``EACH``), each at the
-    end of the text (``at_end``), or ``repeat`` disjoint matches of any."""
+    end of the text (``at_end``), or ``repeat`` disjoint matches of any; and,
+    with ``tag``, only in the texts of one role (``Scanner.scan_tagged``)."""
 
     at_end: bool = False
     repeat: int = 0
+    tag: str = ""
 
 
 EACH = Look()
-AT_END = Look(at_end=True)
+#: What stands before each text of a role in ``Scanner.scan_tagged``.
+TAGS = ("\x01", "\x02")
+_NO_TAG = "[^\\x{1}\\x{2}]*"
 
 
 class Entry:
@@ -101,7 +105,7 @@ class Entry:
     that flags the second apology needs two); 0: ``bodies`` is one pattern.
     """
 
-    __slots__ = ("at_end", "bodies", "ignore_case", "repeat", "word_boundaries")
+    __slots__ = ("at_end", "bodies", "ignore_case", "repeat", "tag", "word_boundaries")
 
     def __init__(
         self,
@@ -110,30 +114,50 @@ class Entry:
         word_boundaries: bool,
         at_end: bool = False,
         repeat: int = 0,
+        tag: str = "",
     ) -> None:
         self.bodies = bodies
         self.ignore_case = ignore_case
         self.word_boundaries = word_boundaries
         self.at_end = at_end
         self.repeat = repeat
+        self.tag = tag
 
-    def key(self) -> tuple[tuple[str, ...], bool, bool, bool, int]:
-        return (self.bodies, self.ignore_case, self.word_boundaries, self.at_end, self.repeat)
+    def key(self) -> tuple[Any, ...]:
+        return (
+            self.bodies,
+            self.ignore_case,
+            self.word_boundaries,
+            self.at_end,
+            self.repeat,
+            self.tag,
+        )
 
     def prefilter(self) -> Prefilter | None:
-        """This entry's RE2 pattern (None: unknown, always a candidate)."""
+        """This entry's RE2 pattern (None: unknown, always a candidate).
+
+        With a ``tag`` it matches only inside a text that tag opens: after the
+        tag, no other tag before the match (tags open texts, and a text holding
+        a tag character is never scanned tagged: ``Scanner.scan_tagged``)."""
+        tag = f"\\x{{{ord(self.tag):X}}}{_NO_TAG}" if self.tag else ""
         if not self.repeat:
             found = prefilter(self.bodies[0], self.ignore_case, self.word_boundaries)
             if found is not None and self.at_end:
                 found = Prefilter(f"(?:{found.source}){_TRAILING}", found.folded)
+            if found is not None and tag:
+                found = Prefilter(f"{tag}(?:{found.source})", found.folded)
             return found
         # Without word edges each prefilter match is exactly a match's folded
         # span, so disjoint matches are disjoint prefilter matches, in order.
         parts = [prefilter(body, self.ignore_case, False) for body in self.bodies]
         if not parts or any(p is None or not p.folded for p in parts):
             return None
-        one = "|".join(f"(?:{p.source})" for p in parts if p is not None)
-        return Prefilter(f"(?:{one})" + f"(?s:.)*(?:{one})" * (self.repeat - 1), True)
+        one = "(?:" + "|".join(f"(?:{p.source})" for p in parts if p is not None) + ")"
+        if not tag:
+            return Prefilter(one + f"(?s:.)*{one}" * (self.repeat - 1), True)
+        # The next match in the same text, or in a later text of the same role.
+        again = f"(?:(?s:.)*\\x{{{ord(self.tag):X}}})?{_NO_TAG}{one}"
+        return Prefilter(tag + one + again * (self.repeat - 1), True)
 
 
 class _Re2Engine:
@@ -277,13 +301,15 @@ class Scanner:
             self.groups.append(group)
             conventions = (group.ignore_case, group.word_boundaries)
             if look.repeat:
-                entry = entry_for(Entry(group.bodies, *conventions, repeat=look.repeat))
+                entry = entry_for(
+                    Entry(group.bodies, *conventions, repeat=look.repeat, tag=look.tag)
+                )
                 self.group_entries[id(group), look] = (entry,)
                 continue
             ids = []
             for local, body in enumerate(group.bodies):
-                entry = entry_for(Entry((body,), *conventions, at_end=look.at_end))
-                if not look.at_end:
+                entry = entry_for(Entry((body,), *conventions, at_end=look.at_end, tag=look.tag))
+                if look == EACH:
                     owners[entry].append((id(group), local))
                 ids.append(entry)
             self.group_entries[id(group), look] = tuple(ids)
@@ -305,6 +331,15 @@ class Scanner:
         across two only adds a candidate.
         """
         return self.engine.match(_JOIN.join(texts))
+
+    def scan_tagged(self, texts: Sequence[tuple[str, str]]) -> tuple[int, ...] | None:
+        """The entries that may match, each text (tag, text) opened by its tag, in one
+        pass over them all; None when a text holds a tag character (the caller then
+        cannot tell the roles apart)."""
+        for _tag, text in texts:
+            if TAGS[0] in text or TAGS[1] in text:
+                return None
+        return self.engine.match(_JOIN.join(tag + PAD + text for tag, text in texts))
 
     def entries(self, group: PatternGroup, look: Look) -> frozenset[int]:
         """The entries standing for ``group``'s patterns looked for so."""

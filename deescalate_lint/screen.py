@@ -26,7 +26,7 @@ from .escalation import EscalationDetector
 from .languages import LanguageProfile
 from .model import Role, Transcript, Turn
 from .patterns import PatternGroup
-from .scan import AT_END, EACH, Look, Scanner, scanner
+from .scan import EACH, TAGS, Look, Scanner, scanner
 from .textprep import analyse
 
 if TYPE_CHECKING:
@@ -39,12 +39,12 @@ class LanguageIndex:
     """What the screen looks for in one language, and which of it leads, per rule.
 
     ``candidates`` holds every group (a turn's candidates, for the rules that
-    are checked); ``lead(role)`` only the groups that lead in turns of that
-    role (the screen's question), each looked for as its ``GroupSpec`` allows
-    (at the end of a turn, or as several hits), and, for customer turns, the
-    escalation detector's listed signals (could the customer be upset at all?).
-    Each is built on first use: a reply template never needs the customer's,
-    and a transcript no rule is checked on never needs ``candidates``.
+    are checked); ``lead`` only the groups that lead, in turns of the role each
+    is searched in (the screen's question), each looked for as its ``GroupSpec``
+    allows (at the end of a turn, or as several hits), and the escalation
+    detector's listed signals in customer turns (could the customer be upset
+    at all?). Each is built on first use: a transcript no rule is checked on
+    never needs ``candidates``.
     """
 
     def __init__(
@@ -53,7 +53,7 @@ class LanguageIndex:
         self.profile = lang
         self.rules = rules
         self.options = options
-        self._leads: dict[Role, Lead] = {}
+        self._lead: Lead | None = None
         self._candidates: Scanner | None = None
 
     @property
@@ -68,30 +68,26 @@ class LanguageIndex:
             self._candidates = scanner(_unique((g, EACH) for g in groups))
         return self._candidates
 
-    def lead(self, role: Role) -> Lead:
-        found = self._leads.get(role)
-        if found is None:
-            found = self._leads[role] = Lead(self.rules, self.options, self.profile, role)
-        return found
+    @property
+    def lead(self) -> Lead:
+        if self._lead is None:
+            self._lead = Lead(self.rules, self.options, self.profile)
+        return self._lead
 
 
 class Lead:
-    """The groups that lead in one role's turns of one language: their scanner,
-    and per rule the entries that lead (when all the role's turns are in this
-    language, and when they are not)."""
+    """The groups that lead in one language's turns, each tagged with the role
+    whose turns it is searched in (one scan covers both roles: ``scan_tagged``),
+    and per rule the entries that lead, when each role speaks only this language
+    and when one does not."""
 
     def __init__(
-        self,
-        rules: Sequence[Rule],
-        options: Sequence[Mapping[str, Any]],
-        lang: LanguageProfile,
-        role: Role,
+        self, rules: Sequence[Rule], options: Sequence[Mapping[str, Any]], lang: LanguageProfile
     ) -> None:
-        listed: list[PatternGroup] = []
-        if role is Role.CUSTOMER:
-            signals = detector_groups(lang)
-            names = EscalationDetector.default().listed_signals
-            listed = [signals[k] for k in names if k in signals]
+        customer = Look(tag=TAGS[1])
+        signals = detector_groups(lang)
+        names = EscalationDetector.default().listed_signals
+        listed = [signals[k] for k in names if k in signals]
         wanted: list[list[tuple[PatternGroup, Look, Look]]] = []
         for rule, rule_options in zip(rules, options, strict=True):
             leads: list[tuple[PatternGroup, Look, Look]] = []
@@ -99,25 +95,26 @@ class Lead:
             if rule.logic_type.detector_leads:
                 # Whatever the rule's own packs: a customer turn in another
                 # language than the conversation's is judged in its own.
-                leads += [(group, EACH, EACH) for group in listed]
+                leads += [(group, customer, customer) for group in listed]
             pack = rule.packs.get(lang.code)
             if pack is None:
                 continue
             for spec in rule.logic_type.groups:
                 group = pack.group(spec.name)
-                if not spec.leads or spec.searched_in != role.value or not group or not group.specs:
+                if not spec.leads or not group or not group.specs:
                     continue
-                look = AT_END if spec.at_end else EACH
+                tag = TAGS[_ROLES.index(Role(spec.searched_in))]
+                look = Look(at_end=spec.at_end, tag=tag)
                 # Hits in turns of other languages count too, so a repeat is
                 # demanded only when every turn of the role is in this language.
                 alone = look
                 if spec.leads_from is not None and spec.leads_from(rule_options) > 1:
-                    alone = Look(repeat=spec.leads_from(rule_options))
+                    alone = Look(repeat=spec.leads_from(rule_options), tag=tag)
                 leads.append((group, alone, look))
         looked = [(g, look) for leads in wanted for g, a, b in leads for look in (a, b)]
-        self.scanner: Scanner = scanner(_unique([*looked, *((g, EACH) for g in listed)]))
-        #: Per rule (in the linter's order): the entries that lead, when the
-        #: role's turns are all in this language and when they are not.
+        self.scanner: Scanner = scanner(_unique([*looked, *((g, customer) for g in listed)]))
+        #: Per rule (in the linter's order): the entries that lead, when each
+        #: role speaks only this language and when one does not.
         self.leading: tuple[tuple[frozenset[int], frozenset[int]], ...] = tuple(
             (
                 frozenset().union(*(self.scanner.entries(g, a) for g, a, _ in leads)),
@@ -125,9 +122,9 @@ class Lead:
             )
             for leads in wanted
         )
-        #: The entries that are the detector's listed signals (customer turns).
+        #: The entries that are the detector's listed signals in customer turns.
         self.signals: frozenset[int] = frozenset().union(
-            *(self.scanner.entries(g, EACH) for g in listed)
+            *(self.scanner.entries(g, customer) for g in listed)
         )
         #: Every entry that leads for some rule (a scan with none of them: no rule leads).
         self.any_lead: frozenset[int] = frozenset().union(*(a | b for a, b in self.leading))
@@ -227,7 +224,7 @@ class Screen:
         codes: Sequence[str | None],
         analysed: list[tuple[str, tuple[tuple[int, int], ...]]],
         led: list[bool],
-        found: dict[tuple[str, Role], tuple[int, ...]],
+        found: dict[str, tuple[int, ...] | None],
         indexes: Mapping[str, LanguageIndex],
         profiles: Mapping[str, LanguageProfile],
         timed: bool,
@@ -261,7 +258,8 @@ class Screen:
         """Each turn's analysis text, and one scan per language and role of all
         that role's turns together for what leads (``rules``: how many)."""
         analysed = []
-        texts: dict[tuple[str, Role], list[str]] = {}
+        texts: dict[str, list[tuple[str, str]]] = {}
+        languages: dict[Role, set[str]] = {}
         turns = transcript.turns
         timed = bool(turns)
         roles = set()
@@ -273,16 +271,20 @@ class Screen:
             if timed and (turn.start is None or turn.end is None):
                 timed = False
             if code and found[0]:
-                texts.setdefault((code, role), []).append(found[0])
+                texts.setdefault(code, []).append((TAGS[_ROLES.index(role)], found[0]))
+                languages.setdefault(role, set()).add(code)
         led = [False] * rules
-        found_by: dict[tuple[str, Role], tuple[int, ...]] = {}
-        spoken = [role for _, role in texts]
-        for (code, role), role_texts in texts.items():
-            lead = indexes[code].lead(role)
-            found_by[code, role] = hits = lead.scanner.scan_all(role_texts)
+        found_by: dict[str, tuple[int, ...] | None] = {}
+        # A role that speaks in more than one language: a repeat may be spread out.
+        mixed = any(len(codes) > 1 for codes in languages.values())
+        for code, tagged in texts.items():
+            lead = indexes[code].lead
+            found_by[code] = hits = lead.scanner.scan_tagged(tagged)
+            if hits is None:  # a text holds a tag character: roles cannot be told apart
+                led = [True] * rules
+                break
             if not hits or lead.any_lead.isdisjoint(hits):
                 continue
-            mixed = spoken.count(role) > 1  # the role speaks in more than one language
             for position, leads in enumerate(lead.leading):
                 if not led[position] and not leads[mixed].isdisjoint(hits):
                     led[position] = True
@@ -339,10 +341,8 @@ class Screen:
         """Whether the escalation detector could find the customer upset at any
         point (``EscalationDetector.moods`` is all calm otherwise): a candidate
         of one of its listed signals in a customer turn, or enough measured ones."""
-        for (code, role), found in self._found.items():
-            if role is not Role.CUSTOMER:
-                continue
-            if not self._indexes[code].lead(role).signals.isdisjoint(found):
+        for code, found in self._found.items():
+            if found is None or not self._indexes[code].lead.signals.isdisjoint(found):
                 return True
         detector = EscalationDetector.default()
         most = sum(detector.measured_most(text) for text in self.texts(Role.CUSTOMER))
