@@ -10,8 +10,8 @@ and tells this shape from the others).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from typing import Any
+from dataclasses import MISSING, fields, replace
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from ..model import METADATA_FIELDS, Role, Transcript, Turn, metadata
@@ -112,19 +112,56 @@ def plain_transcript(
         if start is not None and end is not None and end < start:
             return None
         # A JSONL record's turns carry its line (as ``transcript_from_obj`` gives them).
-        turns.append(Turn(speaker, role, text, start, end, line=line))  # type: ignore[arg-type]
-    return Transcript(
-        turns=tuple(turns),
-        id=transcript_id,
-        language=language,
-        channel=channel,
-        path=label,
-        line=line,
-        agent=agent,
-        team=team,
-        queue=queue,
-        date=date,
+        turns.append(
+            _new(
+                Turn,
+                _TURN,
+                {"speaker": speaker, "role": role, "text": text, "start": start, "end": end},
+                line,
+            )
+        )
+    return _new(
+        Transcript,
+        _TRANSCRIPT,
+        {
+            "turns": tuple(turns),
+            "id": transcript_id,
+            "language": language,
+            "channel": channel,
+            "path": label,
+            "agent": agent,
+            "team": team,
+            "queue": queue,
+            "date": date,
+        },
+        line,
     )
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    """A frozen dataclass's field defaults (it has no ``__post_init__``)."""
+    assert not hasattr(cls, "__post_init__"), cls
+    out = {}
+    for item in fields(cls):
+        if item.default is not MISSING:
+            out[item.name] = item.default
+        elif item.default_factory is not MISSING:
+            out[item.name] = item.default_factory()  # immutable defaults only (frozensets)
+    return out
+
+
+_TURN = _defaults(Turn)
+_TRANSCRIPT = _defaults(Transcript)
+_T = TypeVar("_T")
+
+
+def _new(cls: type[_T], defaults: dict[str, Any], values: dict[str, Any], line: int | None) -> _T:
+    """``cls(**values, line=line)``, made without the frozen dataclass's ``__init__``
+    (one ``object.__setattr__`` per field: most of the cost of reading a turn).
+    Same object: the fields' defaults, then the values given."""
+    made = object.__new__(cls)
+    made.__dict__.update(defaults, **values, line=line)
+    return made
 
 
 _INFINITY = float("inf")
