@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 #: ``{{name}}``: a concept reference (names are letters, digits and _).
 REFERENCE = regex.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+#: A pattern that is nothing but one concept reference.
+WHOLE_REFERENCE = regex.compile(r"\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*")
 #: A word edge that also works next to punctuation (as in patterns.py).
 _EDGE = r"(?!(?<=\w)\w)"
 #: Parts of a co-occurrence pattern in any order: at most this many (n! orders).
@@ -55,6 +57,10 @@ def expand_specs(
     """Specs with co-occurrence tables built and concept references expanded."""
     out = []
     for spec in specs:
+        whole = WHOLE_REFERENCE.fullmatch(spec.source)
+        if whole is not None and "near" not in spec.attrs:
+            out.extend(_one_per_entry(where, spec, whole.group(1), lang))
+            continue
         source = spec.source
         attrs = dict(spec.attrs)
         if "near" in attrs:
@@ -65,6 +71,34 @@ def expand_specs(
             attrs["near_parts"] = parts
         out.append(PatternSpec(spec.id, expand(where, source, lang), attrs))
     return tuple(out)
+
+
+def _one_per_entry(
+    where: str, spec: PatternSpec, name: str, lang: LanguageProfile
+) -> list[PatternSpec]:
+    """A pattern that is just ``{{name}}``, as one pattern per entry of the list.
+
+    The same matches as the one alternation (alternatives are tried in order
+    either way), but each entry keeps its own required words, so one common
+    word in one entry does not make the whole family a candidate everywhere
+    (the literal prefilter, literals.py).
+    """
+    items = lang.concepts.get(name)
+    if not isinstance(items, list) or not items:
+        return [PatternSpec(spec.id, expand(where, spec.source, lang), dict(spec.attrs))]
+    out = []
+    for index, item in enumerate(items):
+        entry = item if isinstance(item, str) else None
+        if isinstance(item, Mapping) and isinstance(item.get("match"), str):
+            entry = item["match"]
+        if entry is None:  # a near table: keep the family whole
+            return [PatternSpec(spec.id, expand(where, spec.source, lang), dict(spec.attrs))]
+        out.append(
+            PatternSpec(
+                f"{spec.id}/{name}[{index}]", _expand(where, entry, lang, (name,)), dict(spec.attrs)
+            )
+        )
+    return out
 
 
 def expand(where: str, source: str, lang: LanguageProfile) -> str:

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from .context import Conversation, TurnView
     from .languages import LanguageProfile
 
-_CASED_WORD = regex.compile(r"\b[\p{L}']+\b")
+#: Words of cased letters only: a Han run with one capital ("苏A", a plate
+#: number in a Chinese turn) is not a shouted word.
+_CASED_WORD = regex.compile(r"(?<![\p{L}'])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}'])")
 #: Signals measured in code, not listed as concepts.
 MEASURED = ("shouting", "exclaiming")
 
@@ -178,7 +180,8 @@ class EscalationDetector:
                 for hit in convo.hits(lang.concept(kind), view):
                     if score >= enough:
                         break
-                    if convo.scope(view, hit.start, hit.end).negated:
+                    vetoed = "negation" in hit.pattern.attrs.get("vetoes", ("negation",))
+                    if vetoed and convo.scope(view, hit.start, hit.end).negated:
                         continue
                     weight = int(hit.pattern.attrs.get("weight", self.weights[kind]))
                     signals.append(

@@ -287,14 +287,19 @@ class PatternGroup:
             indices = self.candidates(text)
         if not indices:
             return
+        alone = self.alone
+        singly = len(indices) <= MAX_SEARCHED_ALONE and (
+            self._all_alone or all(alone[i] for i in indices)
+        )
+        # Compile before the clock starts: the budget is for matching, and on a
+        # busy machine a first compile must not count as a slow pattern.
+        for index in indices if singly else ():
+            self._single(index)
         budget = match_budget(len(text))
         deadline = time.monotonic() + budget
         try:
             found = None
-            alone = self.alone
-            if len(indices) <= MAX_SEARCHED_ALONE and (
-                self._all_alone or all(alone[i] for i in indices)
-            ):
+            if singly:
                 found = self._merge_singles(indices, text, deadline, pos)
             if found is None:
                 # Collect before yielding: regex's timeout runs from the first call

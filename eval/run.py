@@ -329,13 +329,20 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [x for x in args.languages if x not in LANGUAGES]
     if unknown:
         parser.error(f"unknown language(s): {', '.join(unknown)}")
-    linter = dl.Linter()
+    loaded = {language: list(load(args.set, language)) for language in args.languages}
+    # Only the rules the set labels are scored: a set written before a rule
+    # existed says nothing about that rule, and its findings there are not errors.
+    scored = sorted(
+        {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
+        & set(RULES)
+    )
+    linter = dl.Linter(select=scored)
     outcomes = []
     for language in args.languages:
         labels: list[Label] = []
         hits: list[Hit] = []
         notices: list[str] = []
-        conversations = list(load(args.set, language))
+        conversations = loaded[language]
         if not conversations:
             continue
         clean = silent = 0
@@ -357,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"deescalate-lint {dl.__version__}; {mode}; conversations in {args.set}.",
         "Matching: same conversation, turn and rule, overlapping evidence spans; one-to-one.",
+        f"Rules scored (those the set labels): {', '.join(scored)}.",
         "",
         *table(outcomes),
         "",

@@ -67,7 +67,7 @@ def test_every_rule_has_enough_examples_in_each_language(rule: object) -> None:
         )
 
 
-def test_the_five_core_rules_are_shipped_with_stable_codes() -> None:
+def test_the_ten_rules_are_shipped_with_stable_codes() -> None:
     codes = {rule.slug: rule.code for rule in RULES}
     assert codes == {
         "interruption": "DL101",
@@ -75,4 +75,9 @@ def test_the_five_core_rules_are_shipped_with_stable_codes() -> None:
         "over-apologising": "DL103",
         "unrealistic-promise": "DL104",
         "email-when-call-needed": "DL105",
+        "missing-empathy": "DL106",
+        "escape": "DL107",
+        "joking": "DL108",
+        "hostile-tone": "DL109",
+        "no-recap": "DL110",
     }

@@ -2,9 +2,8 @@
 
 Used by over-apologising. The pack's ``counted`` group is counted (each
 surviving, non-overlapping hit is one act, e.g. one apology); its ``flagged``
-group is flagged on sight (self-abasing apologies). One finding per turn at
-most, at the act that crossed a threshold, so a QA lead reads one line per
-offending turn. What the finding
+group is flagged on sight (self-abasing apologies). A turn gets at most one
+finding per reason (see ``check``), never two on the same words. What the finding
 says about the count comes from the pack (``[details]``: ``{count}``,
 ``{number}``, ``{limit}``), so the type knows nothing of apologies.
 """
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation
 from ..model import Finding, Notice
+from ..patterns import Hit
 from . import GroupSpec, OptionSpec, register
 from .common import group, kept
 
@@ -58,21 +58,29 @@ def check(
         abasing = kept(rule, convo, view, "flagged")
         before = total
         total += len(counted)
+        # One finding per reason, each a different act a QA lead would name:
+        # the first flagged hit (self-abasing), the act one too many for the
+        # turn, the act that takes the conversation past its limit; never two
+        # on the same words. (Blind labels mark them separately; one finding
+        # per turn capped recall at 0.69 on round 1, while every one of the
+        # seven extra findings this adds there reads as over-apologising.)
+        chosen: list[tuple[Hit, str, str | None]] = []
         if abasing:
-            hit = abasing[0]
-            yield convo.finding(rule, view, hit.start, hit.end, kind="flagged")
-        elif len(counted) > per_turn:
-            hit = counted[per_turn]
+            chosen.append((abasing[0], "flagged", None))
+        if len(counted) > per_turn:
             detail = rule.detail_for("per-turn", count=len(counted), limit=per_turn)
-            yield convo.finding(rule, view, hit.start, hit.end, kind="per-turn", detail=detail)
-        elif before <= per_conversation < total:
-            hit = counted[per_conversation - before]
+            chosen.append((counted[per_turn], "per-turn", detail))
+        if before <= per_conversation < total:
             detail = rule.detail_for(
                 "per-conversation", number=per_conversation + 1, limit=per_conversation
             )
-            yield convo.finding(
-                rule, view, hit.start, hit.end, kind="per-conversation", detail=detail
-            )
+            chosen.append((counted[per_conversation - before], "per-conversation", detail))
+        taken: list[Hit] = []
+        for hit, kind, detail in chosen:
+            if any(t.start < hit.end and hit.start < t.end for t in taken):
+                continue
+            taken.append(hit)
+            yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
 
 
 def _may_cross(rule: Rule, convo: Conversation, per_turn: int, per_conversation: int) -> bool:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 #: Hits at most this many characters apart, with no sentence end between, merge.
 MERGE_GAP = 40
-_SENTENCE_END = regex.compile(r"[.!?\n。！？]")
+_SENTENCE_END = regex.compile(r"[.!?;\n。！？；]")
 
 
 @register(
@@ -58,8 +58,18 @@ def check(
         if detector is not None:
             spans += [(s.start, s.end, s.kind) for s in detector.measured(view.text, measured)]
             spans.sort(key=lambda span: span[:2])
-        for first, last in merge_close(spans, view.text):
-            yield convo.finding(rule, view, first[0], last[1], kind=first[2])
+        for run in merge_close(spans, view.text):
+            kinds = list(dict.fromkeys(span[2] for span in run))
+            # One act in one stretch of words, but every behaviour in it named:
+            # "Calm down, that's not my fault" dismisses feelings and deflects.
+            also = [
+                rule.message_for(k)
+                for k in kinds[1:]
+                if rule.message_for(k) != rule.message_for(kinds[0])
+            ]
+            detail = " ".join(f"Also: {m}" for m in also) or None
+            end = max(span[1] for span in run)
+            yield convo.finding(rule, view, run[0][0], end, kind=kinds[0], detail=detail)
 
 
 def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] | None:
@@ -75,16 +85,16 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
 Span = tuple[int, int, Any]
 
 
-def merge_close(spans: list[Span], text: str) -> list[tuple[Span, Span]]:
-    """Group (start, end, kind) spans into runs of close neighbours of the same
-    kind in one sentence: (first, last) per run."""
-    runs: list[tuple[Span, Span]] = []
+def merge_close(spans: list[Span], text: str) -> list[list[Span]]:
+    """Group (start, end, kind) spans into runs of close neighbours in one
+    sentence (``MERGE_GAP`` characters at most between them)."""
+    runs: list[list[Span]] = []
     for span in spans:
-        if runs and runs[-1][0][2] == span[2]:
-            first, last = runs[-1]
-            gap = text[last[1] : span[0]]
-            if span[0] < last[1] or (len(gap) <= MERGE_GAP and not _SENTENCE_END.search(gap)):
-                runs[-1] = (first, span if span[1] > last[1] else last)
+        if runs:
+            last_end = max(s[1] for s in runs[-1])
+            gap = text[last_end : span[0]]
+            if span[0] < last_end or (len(gap) <= MERGE_GAP and not _SENTENCE_END.search(gap)):
+                runs[-1].append(span)
                 continue
-        runs.append((span, span))
+        runs.append([span])
     return runs
