@@ -302,15 +302,20 @@ class PatternGroup:
             if singly:
                 found = self._merge_singles(indices, text, deadline, pos)
             if found is None:
+                # Nor does a first compile of the alternation (none searched
+                # alone, or the singles handed over).
+                began = time.monotonic()
+                compiled = self.compiled
+                deadline += time.monotonic() - began
                 # Collect before yielding: regex's timeout runs from the first call
                 # to the last, so the caller's work between hits would count too.
-                assert self.compiled is not None
+                assert compiled is not None
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError
                 found = [
                     (match.start(), match.end(), int(str(match.lastgroup)[2:]))
-                    for match in self.compiled.finditer(text, pos, timeout=left)
+                    for match in compiled.finditer(text, pos, timeout=left)
                     if match.end() != match.start()
                 ]
         except TimeoutError:
