@@ -255,8 +255,8 @@ class Screen:
         profiles: Mapping[str, LanguageProfile],
         rules: int,
     ) -> Screen:
-        """Each turn's analysis text, and one scan per language and role of all
-        that role's turns together for what leads (``rules``: how many)."""
+        """Each turn's analysis text, and one scan per language of all its turns
+        together, each opened by its role's tag, for what leads (``rules``: how many)."""
         analysed = []
         texts: dict[str, list[tuple[str, str]]] = {}
         languages: dict[Role, set[str]] = {}
