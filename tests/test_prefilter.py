@@ -182,7 +182,11 @@ def _checked(where: str, group: PatternGroup, text: str) -> Iterator[str]:
             continue
         if not _matches(Entry((body,), *conventions), text):
             yield f"{where}[{index}] {body!r} matches {text!r}; its prefilter does not"
-        at_end = any(m.end() == len(tail) for m in single.finditer(tail, overlapped=True))
+        # Empty matches are never hits (``PatternGroup.finditer`` drops them): a
+        # concept that is only a look-ahead ("not_sympathy") ends every text.
+        at_end = any(
+            m.end() == len(tail) > m.start() for m in single.finditer(tail, overlapped=True)
+        )
         if at_end and not _matches(Entry((body,), *conventions, at_end=True), text):
             yield f"{where}[{index}] ends {tail!r}; its end prefilter does not match"
     hits = sum(1 for h in group.finditer(text) if h.end > h.start)
