@@ -8,9 +8,11 @@ Options::
     --parallel-size 40MB corpus for --jobs 1 vs --jobs N
     --jobs 2             processes for the parallel run
     --spark / --no-spark Spark local[2] run (default: on when PySpark and Java are present)
-    --profile            also profile the linter (pyinstrument) into out/profile.txt
+    --profile            also profile this version and today's (pyinstrument, real corpus)
+                         into out/profile-this.txt and out/profile-today.txt
     --out bench/out      where the report goes
-    --sections a,b       only some of: throughput,startup,parallel,memory,spark
+    --sections a,b       only some of: throughput,startup,long,parallel,memory,spark
+    --today DIR          today's version (issue #14: commit 873dfea) to measure beside this one
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import argparse
 import os
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from importlib import metadata
@@ -31,6 +35,10 @@ from .synth import parse_size, write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
+#: Today's version (issue #14's baseline, commit 873dfea), checked out beside this one.
+DEFAULT_TODAY = REPO.parent / "wt-orig"
+#: The long-template series (characters of one reply template).
+LONG_SIZES = (250_000, 1_000_000, 5_000_000)
 
 CLEAN_TEMPLATE = (
     "Hi {{ first_name }},\n\nThanks for getting in touch. I've checked order {{ order_id }}: "
@@ -69,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             report["corpora"] = _throughput_section(args, work, report)
         if "startup" in wanted:
             report["startup"] = _startup(args, work)
+        if "long" in wanted:
+            report["long"] = _long(args, work)
         if "parallel" in wanted:
             report["parallel"] = _parallel(args, work)
         if "memory" in wanted:
@@ -76,11 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.spark and "spark" in wanted:
             report["spark"] = _spark(args, work)
         if args.profile:
-            if not (work / "synthetic-auto.jsonl").exists():
-                write_corpus(
-                    work / "synthetic-auto.jsonl", parse_size(args.size), with_language=False
-                )
-            report["profile"] = _profile(work / "synthetic-auto.jsonl", out_dir / "profile.txt")
+            report["profile"] = _profiles(args, work, out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report["machine"]["load_average_end"] = os.getloadavg()
@@ -104,15 +110,20 @@ def _parser() -> argparse.ArgumentParser:
         "--proselint-seconds", type=float, default=20.0, help="time budget per corpus"
     )
     parser.add_argument("--startup-runs", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per throughput figure (median)")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per throughput figure (median)")
     parser.add_argument("--spark", dest="spark", action="store_true", default=None)
     parser.add_argument("--no-spark", dest="spark", action="store_false")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--out", default=str(REPO / "bench" / "out"))
     parser.add_argument(
+        "--today",
+        default=str(DEFAULT_TODAY),
+        help="checkout of today's version, measured beside this one ('' to skip)",
+    )
+    parser.add_argument(
         "--sections",
-        default="throughput,startup,parallel,memory,spark",
-        help="comma-separated subset of: throughput,startup,parallel,memory,spark",
+        default="throughput,startup,long,parallel,memory,spark",
+        help="comma-separated subset of: throughput,startup,long,parallel,memory,spark",
     )
     return parser
 
@@ -134,34 +145,77 @@ def _throughput_section(
             measure.rewrite(sources, given, keep_language=True)
         measure.rewrite([given], auto, keep_language=False)
         stats = measure.text_stats(given)
+        # Small corpora take turns often (noise evens out); big ones once each.
         repeat = args.repeat if stats["file_bytes"] < 5_000_000 else 1
         print(
             f"[{name}] {stats['transcripts']} transcripts, {stats['text_bytes'] / 1e6:.2f} MB text"
         )
         section: dict[str, Any] = {"files": [str(p) for p in sources], "stats": stats}
-        section["lint_auto"] = measure.lint_throughput(auto, repeat)
-        section["lint_given"] = measure.lint_throughput(given, repeat)
+        versions = _versions_measured(args, work)
+        for mode, path in (("auto", auto), ("given", given)):
+            found = measure.side_by_side(versions, path, repeat)
+            section[f"lint_{mode}"] = found["this"]
+            if "today" in found:
+                section[f"today_{mode}"] = found["today"]
         print(
             f"[{name}] lint: auto {section['lint_auto']['seconds']:.2f}s,"
             f" given {section['lint_given']['seconds']:.2f}s"
+            + (
+                f", today auto {section['today_auto']['seconds']:.2f}s"
+                if "today_auto" in section
+                else ""
+            )
         )
+        section["floor"] = measure.scan_floor(given, repeat)
         section["proselint"] = measure.proselint_throughput(given, args.proselint_seconds)
-        section["spacy"] = measure.spacy_throughput(given)
-        section["regex"] = measure.regex_throughput(given, args.proselint_seconds)
-        print(f"[{name}] baselines done")
+        if stats["text_bytes"] <= 5_000_000:
+            section["proselint_document"] = measure.proselint_document(given)
+        print(f"[{name}] floor and baselines done")
         sections[name] = section
     return sections
+
+
+def _versions_measured(args: argparse.Namespace, work: Path) -> dict[str, Path]:
+    """This checkout and, when given, a copy of today's (never written to: its
+    bytecode and caches go to the copy)."""
+    versions = {"this": REPO}
+    today = Path(args.today) if args.today else None
+    if today is not None and (today / "deescalate_lint").is_dir():
+        copy = work / "today"
+        if not copy.exists():
+            shutil.copytree(
+                today, copy, ignore=shutil.ignore_patterns(".git", "__pycache__", "*.pyc")
+            )
+        versions["today"] = copy
+    return versions
 
 
 def _startup(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     clean, finding = work / "clean.txt", work / "finding.txt"
     clean.write_text(CLEAN_TEMPLATE, encoding="utf-8")
     finding.write_text(FINDING_TEMPLATE, encoding="utf-8")
-    result = measure.startup(
-        {"clean_template": clean, "finding_template": finding}, args.startup_runs
-    )
+    templates = {"clean_template": clean, "finding_template": finding}
+    result = measure.startup(templates, args.startup_runs)
+    today = _versions_measured(args, work).get("today")
+    if today is not None:
+        result["today"] = measure.startup(templates, args.startup_runs, checkout=today)
     print(f"[startup] clean {result['clean_template']['median_seconds']:.3f}s")
     return result
+
+
+def _long(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """The long-template series: one reply template of 0.25, 1 and 5 MB (a
+    trigger and a hedge in every line), a cold CLI process each."""
+    runs = []
+    for size in LONG_SIZES:
+        result = measure.long_template(REPO, work, size)
+        runs.append(result)
+        print(f"[long] {size / 1e6:.2f} MB: {result['seconds']:.1f}s")
+    out: dict[str, Any] = {"runs": runs}
+    today = _versions_measured(args, work).get("today")
+    if today is not None:  # today's takes minutes on the larger ones (issue #14)
+        out["today"] = [measure.long_template(today, work, LONG_SIZES[0])]
+    return out
 
 
 def _parallel(args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -210,20 +264,45 @@ def _spark(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     return result
 
 
-def _profile(path: Path, target: Path) -> dict[str, Any]:
-    from pyinstrument import Profiler
-
-    from deescalate_lint import Linter
-
-    linter = Linter()
-    profiler = Profiler(interval=0.0005)
-    profiler.start()
-    for _ in linter.lint_paths([str(path)]):
+_PROFILER = """
+import sys
+from pyinstrument import Profiler
+from deescalate_lint import Linter
+for _ in Linter().lint_paths([sys.argv[1]]):
+    pass
+profiler = Profiler(interval=0.0002)
+profiler.start()
+for _ in range(3):
+    for _ in Linter().lint_paths([sys.argv[1]]):
         pass
-    profiler.stop()
-    text = profiler.output_text(unicode=False, color=False, show_all=False)
-    target.write_text(text, encoding="utf-8")
-    return {"file": str(target), "text": text}
+profiler.stop()
+print(profiler.output_text(unicode=False, color=False, show_all=False))
+"""
+
+
+def _profiles(args: argparse.Namespace, work: Path, out_dir: Path) -> dict[str, Any]:
+    """pyinstrument on the real corpus, language detected, three warm runs: this
+    version and today's, each in its own process."""
+    path = work / "real-auto.jsonl"
+    if not path.exists():
+        real = sorted(Path(args.corpora).glob("*/*.jsonl"))
+        measure.rewrite(real, work / "real-given.jsonl", keep_language=True)
+        measure.rewrite([work / "real-given.jsonl"], path, keep_language=False)
+    out: dict[str, Any] = {}
+    for name, checkout in _versions_measured(args, work).items():
+        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        done = subprocess.run(
+            [sys.executable, "-c", _PROFILER, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=checkout,
+        )
+        target = out_dir / f"profile-{name}.txt"
+        target.write_text(done.stdout, encoding="utf-8")
+        out[name] = {"file": str(target), "text": done.stdout}
+    return out
 
 
 def _spark_available() -> bool:
@@ -264,6 +343,8 @@ def _versions() -> dict[str, str]:
     for name in (
         "deescalate-lint",
         "regex",
+        "google-re2",
+        "pyahocorasick",
         "spacy",
         "langdetect",
         "proselint",

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -14,8 +12,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-
-import regex
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -77,6 +73,159 @@ def lint_throughput(path: Path, repeat: int = 1, **config: Any) -> dict[str, Any
         "findings": findings,
         "notices": notices,
     }
+
+
+#: Run in a fresh process with PYTHONPATH set to one version's checkout: the
+#: same measurement for today's version and this one (``lint_in_subprocess``).
+_LINT_RUNNER = """
+import json, sys, time
+from deescalate_lint import Linter
+path, repeat, language = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
+config = {"language": language} if language else {}
+for _ in Linter(**config).lint_paths([path]):  # warm-up: compiled patterns, caches, imports
+    pass
+walls, cpus = [], []
+for _ in range(repeat):
+    linter = Linter(**config)
+    wall, cpu = time.perf_counter(), time.process_time()
+    results = sum(1 for _ in linter.lint_paths([path]))
+    walls.append(time.perf_counter() - wall)
+    cpus.append(time.process_time() - cpu)
+import deescalate_lint
+print(json.dumps({"walls": walls, "cpus": cpus, "results": results,
+                  "module": deescalate_lint.__file__}))
+"""
+
+
+def lint_in_subprocess(
+    checkout: Path, path: Path, repeat: int, language: str | None = None
+) -> dict[str, Any]:
+    """Wall and CPU seconds of ``repeat`` warm runs of ``Linter().lint_paths`` of the
+    version in ``checkout`` (its own process, PYTHONPATH=checkout), after one warm-up."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    done = subprocess.run(
+        [sys.executable, "-c", _LINT_RUNNER, str(path), str(repeat), language or ""],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=checkout,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def side_by_side(
+    versions: dict[str, Path], path: Path, rounds: int, language: str | None = None
+) -> dict[str, Any]:
+    """Each version measured ``rounds`` times, the versions taking turns (so load
+    that comes and goes falls on both); per version the median wall and CPU."""
+    walls: dict[str, list[float]] = {name: [] for name in versions}
+    cpus: dict[str, list[float]] = {name: [] for name in versions}
+    results: dict[str, int] = {}
+    for _ in range(rounds):
+        for name, checkout in versions.items():
+            found = lint_in_subprocess(checkout, path, 1, language)
+            walls[name] += found["walls"]
+            cpus[name] += found["cpus"]
+            results[name] = found["results"]
+    return {
+        name: {
+            "seconds": statistics.median(walls[name]),
+            "cpu_seconds": statistics.median(cpus[name]),
+            "runs": walls[name],
+            "cpu_runs": cpus[name],
+            "results": results[name],
+        }
+        for name in versions
+    }
+
+
+def scan_floor(path: Path, repeat: int = 3) -> dict[str, Any]:
+    """The scan-first floor: each turn scanned once (every pattern of its
+    language, as the linter does) and each candidate confirmed with ``regex``;
+    no reading, detection, scope or rule logic. The language is given."""
+    from deescalate_lint import Linter
+    from deescalate_lint.textprep import analyse
+
+    linter = Linter()
+    turns: list[tuple[str, str]] = []
+    for record in _records(path):
+        code = record.get("language") or "en"
+        turns += [(code, analyse(t.get("text") or "")[0]) for t in record.get("turns", [])]
+    indexes = {code: linter._index(code) for code in {code for code, _ in turns}}
+    groups = {
+        code: [g for g in index.candidates.groups if index.candidates.covers(g)]
+        for code, index in indexes.items()
+    }
+
+    def run() -> tuple[int, int]:
+        candidates = hits = 0
+        for code, text in turns:
+            scanner = indexes[code].candidates
+            found = scanner.candidates(scanner.scan(text)) if text else {}
+            if not found:
+                continue
+            for group in groups[code]:
+                indices = found.get(id(group))
+                if indices:
+                    candidates += len(indices)
+                    hits += sum(1 for _ in group.finditer(text, indices=indices))
+        return candidates, hits
+
+    run()  # warm-up: the DFA's states, the compiled single patterns
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        candidates, hits = run()
+        times.append(time.perf_counter() - start)
+    from deescalate_lint.scan import engine_name
+
+    return {
+        "seconds": statistics.median(times),
+        "runs": times,
+        "turns": len(turns),
+        "candidates": candidates,
+        "hits": hits,
+        "engine": engine_name(),
+    }
+
+
+def proselint_document(path: Path) -> dict[str, Any]:
+    """proselint on every turn of the corpus joined as one document (its CLI's
+    way of reading a file): one ``LintFile`` call, every default check, no cap."""
+    from proselint.checks import __register__
+    from proselint.config import DEFAULT
+    from proselint.registry import CheckRegistry
+    from proselint.tools import LintFile
+
+    CheckRegistry().register_many(__register__)
+    config = dict(DEFAULT)
+    config["max_errors"] = 10**9
+    LintFile("<warm-up>", "This is a very unique warm-up.").lint(config)
+    texts = [t.get("text") or "" for r in _records(path) for t in r.get("turns", [])]
+    document = "\n\n".join(texts)
+    start = time.perf_counter()
+    errors = len(LintFile(str(path), document).lint(config))
+    return {
+        "seconds": time.perf_counter() - start,
+        "text_bytes": sum(len(t.encode("utf-8")) for t in texts),
+        "results": errors,
+    }
+
+
+LONG_TEMPLATE_LINE = "we are sorry for the delay. It should arrive by Friday. "
+
+
+def long_template(checkout: Path, work: Path, size: int) -> dict[str, Any]:
+    """The CLI on one reply template of ``size`` characters (one line repeated,
+    a trigger and a hedge in each): wall seconds and peak RSS of a cold process."""
+    path = work / f"template-{size}.txt"
+    path.write_text((LONG_TEMPLATE_LINE * (size // len(LONG_TEMPLATE_LINE) + 1))[:size])
+    command = [sys.executable, "-m", "deescalate_lint.cli", str(path), "--format", "jsonl"]
+    result = run_measured(command, checkout=checkout)
+    result["characters"] = size
+    path.unlink()
+    return result
 
 
 def output_digest(items: Iterator[Any]) -> tuple[str, int]:
@@ -201,128 +350,50 @@ def proselint_throughput(path: Path, budget_s: float) -> dict[str, Any]:
     }
 
 
-def spacy_throughput(path: Path) -> dict[str, Any]:
-    """Read the JSONL and run a fresh spaCy blank tokeniser over every turn, nothing else.
-
-    It is given each transcript's language for free (no detection), and uses the
-    tokeniser each language's file names, as the linter does.
-    """
-    from deescalate_lint.languages import profile, supported_languages
-    from deescalate_lint.nlp import pipeline
-
-    tokenisers: dict[str, Any] = {}
-
-    def tokeniser(code: str) -> Any:
-        if code not in tokenisers:
-            lang = profile(code)
-            # A fresh pipeline of the same kind the linter uses, not the linter's own.
-            pipeline.cache_clear()
-            tokenisers[code] = pipeline(lang.spacy, lang.rule_based_tokeniser).tokenizer
-        return tokenisers[code]
-
-    for code in supported_languages():
-        tokeniser(code)("warm up")  # pipeline construction is start-up, not throughput
-    tokens = 0
-    start = time.perf_counter()
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            tokenise = tokeniser(record.get("language") or "en")
-            for turn in record.get("turns", []):
-                tokens += len(tokenise(turn.get("text") or ""))
-    return {"seconds": time.perf_counter() - start, "tokens": tokens}
-
-
-#: Pattern groups that hold the rules' phrase triggers (not context groups such as
-#: backchannels or customer requests).
-TRIGGER_GROUPS = frozenset({"trigger", "counted", "flagged", "cut_in"})
-
-
-def trigger_bodies() -> list[str]:
-    """Every shipped trigger pattern (all rules, all languages), spaces expanded."""
-    from deescalate_lint.patterns import expand_spaces
-    from deescalate_lint.rulepack import load_rules
-
-    bodies: list[str] = []
-    for rule in load_rules():
-        for pack in rule.packs.values():
-            for name, group in pack.groups.items():
-                if name in TRIGGER_GROUPS:
-                    bodies.extend(expand_spaces(spec.source) for spec in group.specs)
-    return bodies
-
-
-def regex_throughput(path: Path, budget_s: float) -> dict[str, Any]:
-    """One pass of one compiled alternation of every trigger over every turn in memory.
-
-    Two forms: the patterns themselves (``regex``, case-insensitive, word
-    edges around the alternation), and the literals every match must contain
-    (``literals.py``) as one stdlib ``re`` alternation: the cheapest scan that
-    still looks at every trigger. The first is slow enough to need the same
-    time budget as proselint (turns in order until it runs out).
-    """
-    from deescalate_lint.literals import fold, requirement
-    from deescalate_lint.patterns import _EDGE
-
-    bodies = trigger_bodies()
-    texts = [t.get("text") or "" for r in _records(path) for t in r.get("turns", [])]
-    full = regex.compile(rf"{_EDGE}(?:{'|'.join(f'(?:{b})' for b in bodies)}){_EDGE}", regex.I)
-    out: dict[str, Any] = {"patterns": len(bodies)}
-    done = hits = 0
-    start = time.perf_counter()
-    for text in texts:
-        hits += sum(1 for _ in full.finditer(text))
-        done += len(text.encode("utf-8"))
-        if time.perf_counter() - start > budget_s:
-            break
-    out["patterns_pass"] = {
-        "seconds": time.perf_counter() - start,
-        "text_bytes": done,
-        "hits": hits,
-    }
-    needles = sorted(
-        {n for b in bodies for n in (requirement(b, True) or ())}, key=len, reverse=True
-    )
-    scan = re.compile("|".join(re.escape(n) for n in needles))
-    total = sum(len(t.encode("utf-8")) for t in texts)
-    hits = 0
-    start = time.perf_counter()
-    for text in texts:
-        hits += len(scan.findall(fold(text)))
-    out["literals_pass"] = {
-        "seconds": time.perf_counter() - start,
-        "text_bytes": total,
-        "hits": hits,
-        "needles": len(needles),
-    }
-    return out
-
-
 # -- processes ---------------------------------------------------------------------------
 
 
 def cli_command() -> list[str]:
-    found = shutil.which("lint-transcript")
-    return [found] if found else [sys.executable, "-m", "deescalate_lint.cli"]
+    """The CLI of the checkout on PYTHONPATH (``run_measured`` sets it), not
+    whichever ``lint-transcript`` happens to be installed."""
+    return [sys.executable, "-m", "deescalate_lint.cli"]
 
 
-def run_measured(command: list[str], stdout: Any = subprocess.DEVNULL) -> dict[str, Any]:
-    """Wall seconds, exit code and peak RSS (largest process, MB) of a command."""
+def run_measured(
+    command: list[str],
+    stdout: Any = subprocess.DEVNULL,
+    checkout: Path = REPO,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Wall seconds, exit code and peak RSS (largest process, MB) of a command run
+    with the version in ``checkout`` (PYTHONPATH)."""
+    env = {**(env if env is not None else os.environ), "PYTHONPATH": str(checkout)}
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL, cwd=REPO)
+    process = subprocess.Popen(
+        command, stdout=stdout, stderr=subprocess.DEVNULL, cwd=checkout, env=env
+    )
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return {"seconds": wall, "exit": process.returncode, "peak_rss_mb": usage.ru_maxrss / 1024}
 
 
-def startup(templates: dict[str, Path], runs: int) -> dict[str, Any]:
-    """Median wall time of cold ``lint-transcript`` processes on single templates."""
+def startup(templates: dict[str, Path], runs: int, checkout: Path = REPO) -> dict[str, Any]:
+    """Median wall time of cold ``lint-transcript`` processes on single templates.
+
+    Bytecode is written by a first, unmeasured run (as ``pip install`` does),
+    whatever PYTHONDONTWRITEBYTECODE says: a user's cold start reads it.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     out: dict[str, Any] = {}
     python = [sys.executable, "-c", "pass"]
-    out["python_bare"] = _median_of(lambda: run_measured(python)["seconds"], runs)
+    out["python_bare"] = _median_of(lambda: run_measured(python, env=env)["seconds"], runs)
     for name, path in templates.items():
-        samples = [run_measured([*cli_command(), str(path)]) for _ in range(runs)]
+        run_measured([*cli_command(), str(path)], checkout=checkout, env=env)
+        samples = [
+            run_measured([*cli_command(), str(path)], checkout=checkout, env=env)
+            for _ in range(runs)
+        ]
         out[name] = {
             "median_seconds": statistics.median(s["seconds"] for s in samples),
             "runs": [s["seconds"] for s in samples],

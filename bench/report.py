@@ -3,14 +3,17 @@
 # ruff: noqa: E501 -- markdown table rows read best as one source line each.
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 TARGETS = {
-    "proselint": 10.0,  # lint (auto-detect) MB/s over proselint MB/s
-    "spacy": 3.0,  # lint (auto-detect) MB/s over tokenise-everything MB/s
-    "startup_clean_s": 0.5,
+    "today": 3.0,  # lint (auto-detect) MB/s over today's version's (873dfea), real corpus
+    "proselint_document": 5.0,  # lint (auto-detect) over proselint on one document, real corpus
+    "floor": 10.0,  # the scan-first floor's MB/s over the linter's (at most)
+    "long_5mb_s": 10.0,  # seconds for one 5 MB reply template
+    "startup_clean_s": 0.3,
     "peak_rss_mb": 300.0,
     "jobs_speedup": 1.7,
 }
@@ -32,30 +35,41 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
         mb = stats["text_bytes"] / 1e6
         row: dict[str, Any] = {}
         for mode in ("auto", "given"):
-            seconds = section[f"lint_{mode}"]["seconds"]
-            row[f"lint_{mode}"] = {
-                "transcripts_per_s": _rate(stats["transcripts"], seconds),
-                "agent_turns_per_s": _rate(stats["agent_turns"], seconds),
-                "mb_per_s": _rate(mb, seconds),
-                "seconds": seconds,
-                "findings": section[f"lint_{mode}"]["findings"],
-            }
+            for who in ("lint", "today"):
+                cell = section.get(f"{who}_{mode}")
+                if cell is None:
+                    continue
+                seconds = cell["seconds"]
+                row[f"{who}_{mode}"] = {
+                    "transcripts_per_s": _rate(stats["transcripts"], seconds),
+                    "agent_turns_per_s": _rate(stats["agent_turns"], seconds),
+                    "mb_per_s": _rate(mb, seconds),
+                    "seconds": seconds,
+                    "cpu_seconds": cell.get("cpu_seconds"),
+                    "results": cell.get("results"),
+                }
+            if f"today_{mode}" in row:
+                row[f"ratio_{mode}_vs_today"] = (
+                    row[f"lint_{mode}"]["mb_per_s"] / row[f"today_{mode}"]["mb_per_s"]
+                )
+                row[f"cpu_ratio_{mode}_vs_today"] = (
+                    section[f"today_{mode}"]["cpu_seconds"] / section[f"lint_{mode}"]["cpu_seconds"]
+                )
         prose = section["proselint"]
         row["proselint_mb_per_s"] = _rate(prose["text_bytes"] / 1e6, prose["seconds"])
         row["proselint_share_linted"] = prose["text_bytes"] / max(stats["text_bytes"], 1)
-        row["spacy_mb_per_s"] = _rate(mb, section["spacy"]["seconds"])
-        patterns = section["regex"]["patterns_pass"]
-        literals = section["regex"]["literals_pass"]
-        row["regex_mb_per_s"] = _rate(patterns["text_bytes"] / 1e6, patterns["seconds"])
-        row["regex_share_scanned"] = patterns["text_bytes"] / max(stats["text_bytes"], 1)
-        row["literals_mb_per_s"] = _rate(literals["text_bytes"] / 1e6, literals["seconds"])
-        row["ratio_vs_literals"] = auto_rate(row) / row["literals_mb_per_s"]
         auto = row["lint_auto"]["mb_per_s"]
         row["ratio_vs_proselint"] = auto / row["proselint_mb_per_s"]
-        row["ratio_vs_spacy"] = auto / row["spacy_mb_per_s"]
-        row["ratio_vs_regex"] = auto / row["regex_mb_per_s"]
-        row["ratio_given_vs_proselint"] = row["lint_given"]["mb_per_s"] / row["proselint_mb_per_s"]
-        row["ratio_given_vs_spacy"] = row["lint_given"]["mb_per_s"] / row["spacy_mb_per_s"]
+        document = section.get("proselint_document")
+        if document:
+            row["proselint_document_mb_per_s"] = _rate(
+                document["text_bytes"] / 1e6, document["seconds"]
+            )
+            row["ratio_vs_proselint_document"] = auto / row["proselint_document_mb_per_s"]
+        floor = section["floor"]
+        row["floor_mb_per_s"] = _rate(mb, floor["seconds"])
+        row["floor_over_lint_auto"] = row["floor_mb_per_s"] / auto
+        row["floor_over_lint_given"] = row["floor_mb_per_s"] / row["lint_given"]["mb_per_s"]
         out[name] = row
     spark = report.get("spark")
     if spark:
@@ -87,74 +101,123 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
         "",
         f"Options: `{_options(report['options'])}`; total wall {report.get('wall_seconds', 0):.0f} s.",
         "",
-        "## Throughput, one process",
+        "## Throughput, one process, this version beside today's",
         "",
         "MB/s counts the UTF-8 bytes of turn text (not JSON syntax). `auto`: language detected "
-        "(the `language` field removed); `given`: the transcript's `language` field is used.",
+        "(the `language` field removed); `given`: the transcript's `language` field is used. "
+        "Each version runs in its own process (`Linter().lint_paths`, one warm-up run first), "
+        "the two taking turns run by run; medians. Today's version: commit 873dfea (issue #14), "
+        "copied from `--today`.",
         "",
-        "| corpus | transcripts | agent turns | text MB | mode | transcripts/s | agent turns/s | MB/s | findings |",
-        "|---|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| corpus | transcripts | text MB | mode | version | MB/s | transcripts/s | results | this / today (wall) | this / today (CPU) |",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|",
     ]
-    for name, row in ((n, r) for n, r in derived.items() if n != "spark"):
+    rows = [(n, r) for n, r in derived.items() if n not in ("spark", "long")]
+    for name, row in rows:
         stats = report["corpora"][name]["stats"]
         for mode in ("auto", "given"):
-            cell = row[f"lint_{mode}"]
-            lines.append(
-                f"| {name} | {stats['transcripts']} | {stats['agent_turns']} | "
-                f"{stats['text_bytes'] / 1e6:.2f} | {mode} | {cell['transcripts_per_s']:.0f} | "
-                f"{cell['agent_turns_per_s']:.0f} | {cell['mb_per_s']:.2f} | {cell['findings']} |"
-            )
+            for who, label in (("lint", "this"), ("today", "today (873dfea)")):
+                cell = row.get(f"{who}_{mode}")
+                if cell is None:
+                    continue
+                ratio = cpu = ""
+                if who == "lint" and f"ratio_{mode}_vs_today" in row:
+                    target = (
+                        " (target 3x: "
+                        + _ok(row[f"ratio_{mode}_vs_today"] >= TARGETS["today"])
+                        + ")"
+                    )
+                    ratio = f"**{row[f'ratio_{mode}_vs_today']:.2f}x**" + (
+                        target if mode == "auto" else ""
+                    )
+                    cpu = f"{row[f'cpu_ratio_{mode}_vs_today']:.2f}x"
+                lines.append(
+                    f"| {name} | {stats['transcripts']} | {stats['text_bytes'] / 1e6:.2f} | {mode} | "
+                    f"{label} | {cell['mb_per_s']:.2f} | {cell['transcripts_per_s']:.0f} | "
+                    f"{cell['results']} | {ratio} | {cpu} |"
+                )
     lines += [
         "",
-        "## Baselines on the same text, same run",
+        "## The scan-first floor and proselint, same text, same run",
         "",
-        "| corpus | proselint MB/s (share linted) | spaCy tokenise-all MB/s | one pass, all trigger patterns MB/s (share) "
-        "| one pass, their literals MB/s | lint auto / proselint | lint auto / spaCy | lint auto / pattern pass "
-        "| lint auto / literal pass | lint given / proselint | lint given / spaCy |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "Floor: each turn scanned once (every pattern of its language; the engine is named) and "
+        "every candidate confirmed with `regex`; no reading, detection, scope or rule logic. "
+        "proselint: its Python API, every default check, the result cap lifted; *one document*: "
+        "every turn of the corpus joined (as its CLI reads a file); *per transcript*: each "
+        f"transcript's turns joined, in file order until a {report['options']['proselint_seconds']:.0f} s "
+        "budget ran out (the README's old 10x compared against this one).",
+        "",
+        "| corpus | floor MB/s (engine) | floor / lint auto (target <= 10x) | floor / lint given | candidates / hits | proselint one document MB/s | lint auto / it (target 5x) | proselint per transcript MB/s (share) | lint auto / it |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, row in ((n, r) for n, r in derived.items() if n != "spark"):
-        lines.append(
-            f"| {name} | {row['proselint_mb_per_s']:.3f} ({row['proselint_share_linted']:.0%}) | "
-            f"{row['spacy_mb_per_s']:.2f} | {row['regex_mb_per_s']:.3f} ({row['regex_share_scanned']:.0%}) | "
-            f"{row['literals_mb_per_s']:.2f} | "
-            f"{row['ratio_vs_proselint']:.1f}x ({_ok(row['ratio_vs_proselint'] >= TARGETS['proselint'])}) | "
-            f"{row['ratio_vs_spacy']:.2f}x ({_ok(row['ratio_vs_spacy'] >= TARGETS['spacy'])}) | "
-            f"{row['ratio_vs_regex']:.1f}x | {row['ratio_vs_literals']:.2f}x | {row['ratio_given_vs_proselint']:.1f}x | "
-            f"{row['ratio_given_vs_spacy']:.2f}x |"
+    for name, row in rows:
+        floor = report["corpora"][name]["floor"]
+        document = (
+            f"{row['proselint_document_mb_per_s']:.2f} | **{row['ratio_vs_proselint_document']:.1f}x** "
+            f"({_ok(row['ratio_vs_proselint_document'] >= TARGETS['proselint_document'])})"
+            if "proselint_document_mb_per_s" in row
+            else "not run (corpus over 5 MB) | "
         )
-    lines += [
-        "",
-        "proselint: its Python API (`LintFile(...).lint(config)`), every default check, the "
-        "result cap lifted, each transcript's turns joined as one plain-prose document, in file "
-        f"order until a {report['options']['proselint_seconds']:.0f} s budget ran out. spaCy: "
-        "read the JSONL and run a fresh blank tokeniser of the transcript's language (given for "
-        "free) over every turn. Pattern pass: one `regex` alternation (case-insensitive, word edges) of "
-        "every trigger pattern of every shipped rule pack and language, one pass over each turn held "
-        "in memory, under the same time budget. Literal pass: one stdlib `re` alternation of the "
-        "literals those patterns require (see `deescalate_lint/literals.py`) over every case-folded "
-        "turn: the cheapest scan that still looks for every trigger.",
-        "",
-    ]
+        lines.append(
+            f"| {name} | {row['floor_mb_per_s']:.1f} ({floor['engine']}) | "
+            f"**{row['floor_over_lint_auto']:.1f}x** ({_ok(row['floor_over_lint_auto'] <= TARGETS['floor'])}) | "
+            f"{row['floor_over_lint_given']:.1f}x | {floor['candidates']} / {floor['hits']} | {document} | "
+            f"{row['proselint_mb_per_s']:.3f} ({row['proselint_share_linted']:.0%}) | "
+            f"{row['ratio_vs_proselint']:.1f}x |"
+        )
+    lines.append("")
     startup = report.get("startup")
     if startup:
         clean = startup["clean_template"]["median_seconds"]
         lines += [
-            "## Start-up (cold process, median)",
+            "## Start-up (cold process, median; bytecode written by a first run, as after `pip install`)",
             "",
-            "| what | median s | runs |",
-            "|---|---:|---|",
-            f"| `python -c pass` | {startup['python_bare']:.3f} | |",
+            "| what | version | median s | runs |",
+            "|---|---|---:|---|",
+            f"| `python -c pass` | | {startup['python_bare']:.3f} | |",
         ]
-        for key in ("clean_template", "finding_template"):
-            item = startup[key]
-            runs = ", ".join(f"{r:.3f}" for r in item["runs"])
-            lines.append(
-                f"| `lint-transcript` {key.replace('_', ' ')} (exit {item['exit']}) | {item['median_seconds']:.3f} | {runs} |"
-            )
+        for version, found in (("this", startup), ("today (873dfea)", startup.get("today"))):
+            if not found:
+                continue
+            for key in ("clean_template", "finding_template"):
+                item = found[key]
+                runs = ", ".join(f"{r:.3f}" for r in item["runs"])
+                lines.append(
+                    f"| `lint-transcript` {key.replace('_', ' ')} (exit {item['exit']}) | {version} | "
+                    f"{item['median_seconds']:.3f} | {runs} |"
+                )
         lines += [
             "",
             f"Clean template <= {TARGETS['startup_clean_s']} s: {_ok(clean <= TARGETS['startup_clean_s'])}.",
+            "",
+        ]
+    long = report.get("long")
+    if long:
+        lines += [
+            '## Long reply templates (one turn: "we are sorry for the delay. It should arrive by Friday." repeated; cold CLI process)',
+            "",
+            "| characters | version | wall s | s per MB | peak RSS MB | exit |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for version, runs in (("this", long["runs"]), ("today (873dfea)", long.get("today", []))):
+            for run in runs:
+                lines.append(
+                    f"| {run['characters']:,} | {version} | {run['seconds']:.1f} | "
+                    f"{run['seconds'] / (run['characters'] / 1e6):.1f} | {run['peak_rss_mb']:.0f} | {run['exit']} |"
+                )
+        series = long["runs"]
+        biggest = series[-1]
+        # Growth past the fixed start-up cost: seconds added per MB between sizes.
+        steps = [
+            (b["seconds"] - a["seconds"]) / ((b["characters"] - a["characters"]) / 1e6)
+            for a, b in itertools.pairwise(series)
+        ]
+        lines += [
+            "",
+            f"5 MB in under {TARGETS['long_5mb_s']:.0f} s: {_ok(biggest['seconds'] < TARGETS['long_5mb_s'])}. "
+            "Seconds added per MB from one size to the next: "
+            + ", ".join(f"{step:.2f}" for step in steps)
+            + " (linear growth keeps these alike; quadratic would multiply them).",
             "",
         ]
     memory = report.get("memory")
@@ -216,14 +279,15 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
         ]
     profile = report.get("profile")
     if profile:
-        lines += [
-            "## Profile (pyinstrument, synthetic corpus, auto-detect)",
-            "",
-            "```",
-            *profile["text"].splitlines()[:60],
-            "```",
-            "",
-        ]
+        for name, found in profile.items():
+            lines += [
+                f"## Profile, {name} version (pyinstrument, real corpus, language detected, 3 warm runs)",
+                "",
+                "```",
+                *found["text"].splitlines()[:45],
+                "```",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -240,6 +304,6 @@ def write_report(report: dict[str, Any], out_dir: Path) -> None:
     derived = figures(report)
     data = {**report, "figures": derived, "targets": TARGETS}
     if "profile" in data:
-        data["profile"] = {"file": data["profile"]["file"]}
+        data["profile"] = {name: {"file": p["file"]} for name, p in data["profile"].items()}
     (out_dir / "report.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
     (out_dir / "report.md").write_text(markdown(report, derived), encoding="utf-8")

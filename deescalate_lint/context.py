@@ -12,48 +12,58 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .escalation import EscalationDetector, Mood
-from .folds import fold_table
 from .languages import LanguageProfile, Languages, shipped_languages
-from .model import Finding, Role, Transcript, Turn
-from .nlp import Tokens, tokenise
+from .model import Finding, Transcript, Turn
+from .nlp import Piece, Tokens, piece_around, tokenise
 from .patterns import Hit, PatternGroup
 from .scope import Scope, judge, may_be_governed, within
+from .screen import Spoken
 from .textprep import PreparedText, prepare
 
 if TYPE_CHECKING:
     from .rulepack import Rule
-
-#: Turns longer than this many characters are tokenised piecewise (see ``scope``).
-LONG_TURN = 100_000
-#: Characters of context kept on each side of a trigger in a long turn.
-SCOPE_CONTEXT = 2_000
+    from .screen import Screen, ScreenedTurn
 
 
 @dataclass
-class TurnView:
+class TurnView(Spoken):
     index: int
     turn: Turn
     language: str | None
     prepared: PreparedText
     profile: LanguageProfile | None = None
     _tokens: Tokens | None = field(default=None, repr=False)
+    #: The turn as the screen scanned it (its candidates), when it was.
+    screened: ScreenedTurn | None = field(default=None, repr=False)
+    #: The last piece tokenised around a trigger (see ``tokens_near``).
+    _piece: Piece | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
         return self.prepared.analysis
 
-    @property
-    def is_agent(self) -> bool:
-        return self.turn.role is Role.AGENT
-
-    @property
-    def is_customer(self) -> bool:
-        return self.turn.role is Role.CUSTOMER
-
     def tokens(self) -> Tokens:
+        """The whole turn's tokens and sentences (tokenised once)."""
         if self._tokens is None:
             self._tokens = tokenise(self.prepared.analysis, self.profile)
         return self._tokens
+
+    def tokens_near(self, start: int, end: int) -> Tokens:
+        """Tokens that judge ``text[start:end]`` as the whole turn's would: a piece
+        around it (``nlp.piece_around``; the last one is reused while it serves,
+        so a long turn is tokenised about once), or the whole turn when the
+        piece would be the whole turn anyway (short turns) or cannot be shown exact."""
+        lang = self.profile
+        if self._tokens is None and lang is not None:
+            breaks = lang.sentence_break_pattern is not None
+            piece = self._piece
+            if piece is not None and piece.exact(start, end, lang.window, breaks):
+                return piece.tokens
+            piece = piece_around(self.text, start, end, lang, lang.window)
+            if piece is not None:
+                self._piece = piece
+                return piece.tokens
+        return self.tokens()
 
 
 @dataclass
@@ -83,13 +93,30 @@ class Conversation:
                     turn.text,
                     lang.quote_pattern,
                     lang.quote_marks,
-                    fold_table(lang.fold) if lang.fold else None,
+                    lang.fold_map,
                 )
                 if lang
                 else prepare(turn.text)
             )
             views.append(TurnView(i, turn, code, prepared, lang))
         return cls(transcript, language, views, languages)
+
+    @classmethod
+    def from_screen(cls, screen: Screen, languages: Languages) -> Conversation:
+        """The conversation of a screened transcript: its analysis texts and
+        candidates are the screen's (quotes are located only if a hit asks)."""
+        views = []
+        for turn in screen.turns:
+            lang = turn.profile
+            prepared = PreparedText(
+                turn.turn.text,
+                turn.analysis,
+                turn.placeholders,
+                lang.quote_pattern if lang else None,
+                lang.quote_marks if lang else frozenset(),
+            )
+            views.append(TurnView(turn.index, turn.turn, turn.language, prepared, lang, None, turn))
+        return cls(screen.transcript, screen.language, views, languages)
 
     def customer_views(self) -> list[TurnView]:
         return [v for v in self.views if v.is_customer]
@@ -123,12 +150,15 @@ class Conversation:
         key = (id(group), view.index)
         cached = self._hits.get(key)
         if cached is None:
+            indices = view.screened.candidates(group) if view.screened is not None else None
+            if indices is not None and not indices:
+                return []  # the scan found none of its patterns in the turn
             cached = []
             last_end = -1
             pos: int | None = 0
             while pos is not None:
                 start, pos = pos, None
-                for hit in group.finditer(view.text, start):
+                for hit in group.finditer(view.text, start, indices):
                     if hit.start < last_end:
                         continue
                     if view.prepared.in_quote(hit.start, hit.end) or (
@@ -147,6 +177,13 @@ class Conversation:
                 self._hits[key] = cached
         return cached
 
+    def tail_hits(self, group: PatternGroup, view: TurnView) -> Iterator[Hit]:
+        """The group's matches in the turn's text without its trailing white space
+        (quotes and placeholders not skipped). The turn's candidates serve: a
+        pattern that matches in the trimmed text may match in the whole turn."""
+        indices = view.screened.candidates(group) if view.screened is not None else None
+        return group.finditer(view.text.rstrip(), indices=indices)
+
     def scope(
         self,
         view: TurnView,
@@ -160,16 +197,10 @@ class Conversation:
         lang = view.profile
         if lang is None or not may_be_governed(view.text, start, end, lang):
             return Scope()
-        if len(view.text) <= LONG_TURN:
-            found = judge(view.text, view.tokens(), start, end, lang)
-        else:
-            # A very long turn is tokenised around the trigger only: spaCy refuses
-            # texts over a million characters, and scope never reaches further than
-            # a few tokens of the trigger's own sentence.
-            w0 = max(0, start - SCOPE_CONTEXT)
-            w1 = min(len(view.text), end + SCOPE_CONTEXT)
-            piece = view.text[w0:w1]
-            found = judge(piece, tokenise(piece, lang), start - w0, end - w0, lang)
+        # Scope never reaches past the trigger's sentence and a few tokens of it:
+        # only that much is tokenised (a 5 MB template with a trigger in every
+        # line is judged in linear time, not re-tokenised around each trigger).
+        found = judge(view.text, view.tokens_near(start, end), start, end, lang)
         if gaps and not (found.negated and found.hedged):
             inside = within(view.text, gaps, lang)
             found = Scope(found.negated or inside.negated, found.hedged or inside.hedged)

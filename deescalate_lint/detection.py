@@ -22,11 +22,11 @@ many as the conversation's own (see ``turn_language``).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import regex
@@ -79,7 +79,7 @@ def script_counts(text: str, scripts: Sequence[str] = ()) -> dict[str, int]:
     letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
     counts = dict.fromkeys(scripts, 0)
     counts.update({"Latin": letters, "letter": letters})
-    if len(ascii_part) != len(text):
+    if len(ascii_part) != len(text) and _NON_ASCII_LETTER.search(text):
         rest = _ASCII_RUNS.sub("", text)
         for name in {*scripts, "Latin", "letter"}:
             pattern = _script_runs("L" if name == "letter" else name)
@@ -89,6 +89,13 @@ def script_counts(text: str, scripts: Sequence[str] = ()) -> dict[str, int]:
 
 def _by_script(text: str, languages: Languages) -> Detection | None:
     """A language whose own script the letters are in; None: Latin, decide by words."""
+    if text.isascii() or not _NON_ASCII_LETTER.search(text):
+        # Only ASCII letters: every one Latin, so no script can claim the text
+        # (the counts below would say the same, at more cost).
+        ascii_part = text.encode("ascii", "ignore")
+        if len(ascii_part) == len(ascii_part.translate(None, _ASCII_LETTERS)):
+            return Detection(None, "script")
+        return None
     scripted = _scripted(languages)
     counts = script_counts(text, (*scripted.scripts, _KANA))
     letters = counts["letter"]
@@ -146,22 +153,68 @@ def stopword_scores(text: str, languages: Languages | None = None) -> Counter[st
 
 @lru_cache(maxsize=4)
 def _stopword_scores(text: str, languages: Languages) -> Counter[str]:
-    index = _stopword_index(languages)
-    scores: Counter[str] = Counter(dict.fromkeys(_latin_languages(languages), 0))
-    if text.isascii():  # case-folding ASCII is lower-casing, done once for the text
-        words = _ASCII_WORD.findall(text.lower())
+    # Each word is looked up in C (``map``) as one character standing for the
+    # languages listing it, and each such character counted in C
+    # (``str.count``); Python adds up a handful of answers. A Python step per
+    # word was a fifth of the linting time on the real corpora.
+    marks = _stopword_marks(languages)
+    words: list[str] | list[bytes]
+    if text.isascii() or not _NON_ASCII_LETTER.search(text):
+        # Every letter is ASCII (other characters, emoji or curly quotes, only
+        # separate words): one byte translation lower-cases and separates.
+        index: Mapping[Any, str] = marks.by_bytes
+        words = text.encode("ascii", "replace").translate(_WORD_BYTES).split()
     else:
-        words = [word.casefold() for word in _WORD.findall(text)]
-    for word in words:
-        codes = index.get(word)
-        if codes:
-            for code in codes:
-                scores[code] += 1
-    return scores
+        index = marks.by_word
+        if not _FOLDS_ACROSS_WORDS.search(text):
+            # Folding the whole text keeps every word where it was: done once.
+            words = _WORD.findall(text.casefold())
+        else:
+            words = [word.casefold() for word in _WORD.findall(text)]
+    found = "".join(map(index.get, words, repeat("", len(words))))
+    scores = dict.fromkeys(_latin_languages(languages), 0)
+    if found:
+        for mark, codes in marks.codes.items():
+            count = found.count(mark)
+            if count:
+                for code in codes:
+                    scores[code] += count
+    out: Counter[str] = Counter()
+    dict.update(out, scores)
+    return out
 
 
-#: ``_WORD`` on ASCII text, in the faster standard-library engine.
-_ASCII_WORD = re.compile(r"[A-Za-z']+")
+@dataclass(frozen=True)
+class _Marks:
+    """Per function word, one character standing for the languages that list it."""
+
+    by_word: dict[str, str]
+    by_bytes: dict[bytes, str]
+    codes: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=16)
+def _stopword_marks(languages: Languages) -> _Marks:
+    index = _stopword_index(languages)
+    marks = {codes: chr(0x41 + i) for i, codes in enumerate(sorted(set(index.values())))}
+    by_word = {word: marks[codes] for word, codes in index.items()}
+    by_bytes = {w.encode("ascii"): m for w, m in by_word.items() if w.isascii()}
+    return _Marks(by_word, by_bytes, {m: codes for codes, m in marks.items()})
+
+
+#: A letter outside ASCII.
+_NON_ASCII_LETTER = regex.compile(r"[^\x00-\x7f\P{L}]")
+#: Bytes of a word (``_WORD`` on ASCII text) to themselves, lower-cased; all others to a space.
+_WORD_BYTES = bytes(
+    c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or c == 39) else 32 for c in range(256)
+)
+
+
+#: Characters whose case fold holds a character that is a letter (or apostrophe)
+#: when they are not, or the other way round (İ folds to i and a combining dot):
+#: folding a text with one of them could move word edges. All lie in these
+#: ranges (tests/test_fast_paths.py checks every code point).
+_FOLDS_ACROSS_WORDS = regex.compile("[\u0130\u01f0\u0345\u0390-\u03b0\u1e96-\u1e99\u1f00-\u1fff]")
 
 
 @lru_cache(maxsize=16)
@@ -180,7 +233,7 @@ def _stopword_index(languages: Languages) -> dict[str, tuple[str, ...]]:
 
 
 def _by_stopwords(text: str, languages: Languages) -> Detection | None:
-    ranked = stopword_scores(text, languages).most_common()
+    ranked = _stopword_scores(text, languages).most_common()  # read only: no copy
     if not ranked:
         return None
     best, hits = ranked[0]
@@ -276,42 +329,52 @@ def turn_languages(
     """
     languages = languages or shipped_languages()
     samples = [text[:SAMPLE_CHARS] for text in texts]
+    #: Each turn's function words, counted once: by ``_may_switch`` and reused
+    #: by the turn-by-turn check (the issue #14 profile counted them twice).
+    counted: dict[int, Counter[str]] = {}
     if sum(len(sample) + 1 for sample in samples) <= SAMPLE_CHARS + 1:
         # A short conversation: its samples joined are the very string detection
         # read (``Linter._language``), whose counts are cached.
         by_words, by_script = _may_switch(["\n".join(samples)], conversation_language, languages)
     else:  # a long one is read turn by turn, so memory does not grow with it
-        by_words, by_script = _may_switch(samples, conversation_language, languages)
+        by_words, by_script = _may_switch(samples, conversation_language, languages, counted)
     if not (by_words or by_script):
         return [conversation_language] * len(samples)
     out = []
-    for sample in samples:
+    for index, sample in enumerate(samples):
         if len(sample) < MIN_TURN_CHARS or (not by_words and sample.isascii()):
             out.append(conversation_language)
         else:
-            out.append(turn_language(sample, conversation_language, by_words, languages))
+            out.append(
+                _turn_language(
+                    sample, conversation_language, by_words, languages, counted.get(index)
+                )
+            )
     return out
 
 
 def _may_switch(
-    pieces: Sequence[str], conversation_language: str, languages: Languages
+    pieces: Sequence[str],
+    conversation_language: str,
+    languages: Languages,
+    counted: dict[int, Counter[str]] | None = None,
 ) -> tuple[bool, bool]:
     """Whether any turn could switch on function words, and on script.
 
     On words: two or more of another language in all the pieces together.
     On script: letters of another language's own script (Hangul in a
-    non-Korean conversation, Han in a non-Chinese one).
+    non-Korean conversation, Han in a non-Chinese one). ``counted`` gets the
+    counts of the pieces it counted, by position.
     """
     others: dict[str, int] = {}
     by_words = by_script = False
-    scripted = [
-        (code, _script_runs(languages.profile(code).script))
-        for code in (*_scripted(languages).by_letters, *_scripted(languages).by_words)
-        if code != conversation_language
-    ]
-    for piece in pieces:
+    scripted = _other_scripts(languages, conversation_language)
+    for index, piece in enumerate(pieces):
         if not by_words:
-            for code, count in _stopword_scores(piece, languages).items():  # read only
+            scores = _stopword_scores(piece, languages)
+            if counted is not None:
+                counted[index] = scores
+            for code, count in scores.items():  # read only
                 if count and code != conversation_language:
                     others[code] = others.get(code, 0) + count
                     by_words = by_words or others[code] >= 2
@@ -320,6 +383,19 @@ def _may_switch(
         if by_words and by_script:
             break
     return by_words, by_script
+
+
+@lru_cache(maxsize=64)
+def _other_scripts(
+    languages: Languages, conversation_language: str
+) -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    """The languages with a script of their own other than the conversation's,
+    with a pattern for runs of their letters."""
+    return tuple(
+        (code, _script_runs(languages.profile(code).script))
+        for code in (*_scripted(languages).by_letters, *_scripted(languages).by_words)
+        if code != conversation_language
+    )
 
 
 def turn_language(
@@ -333,7 +409,17 @@ def turn_language(
     ``by_words`` False skips the function-word test (``turn_languages`` knows
     it cannot switch the turn).
     """
-    languages = languages or shipped_languages()
+    return _turn_language(text, conversation_language, by_words, languages or shipped_languages())
+
+
+def _turn_language(
+    text: str,
+    conversation_language: str,
+    by_words: bool,
+    languages: Languages,
+    counted: Counter[str] | None = None,
+) -> str:
+    """``turn_language``; ``counted``: the sample's function words, when counted already."""
     # As for a whole conversation: a sample is enough to decide, and a 20 MB turn stays cheap.
     text = text[:SAMPLE_CHARS]
     scripted = _by_script(text, languages)
@@ -352,7 +438,7 @@ def turn_language(
         else "Latin"
     )
     if scripted is None and conversation_language in _latin_languages(languages):
-        scores = stopword_scores(text, languages)
+        scores = counted if counted is not None else _stopword_scores(text, languages)
         best, hits = scores.most_common(1)[0] if scores else (conversation_language, 0)
         # A margin, not "none of the conversation's words": Finnish "on" is also English.
         home = scores[conversation_language]

@@ -20,11 +20,13 @@ from . import codes, detection, suppress
 from .context import Conversation
 from .errors import ConfigError, InputError
 from .languages import Languages, language_code, load_languages, normalise_language
+from .logic import LogicType
 from .model import Finding, Linted, Notice, Result, Role, Severity, Transcript
 from .patterns import PatternTimeout
 from .readers import Source, TranscriptLike, check_reader_options, coerce, iter_sources, read_source
 from .roles import RoleTable, role_table
 from .rulepack import Rule, language_roots, load_rules
+from .screen import LanguageIndex, Screen
 
 #: Notice codes raised by the engine itself rather than by a rule (``codes.py``).
 NOTICE_LANGUAGE = codes.LANGUAGE.code
@@ -92,6 +94,28 @@ class Linter:
         # Per reader name (``{"csv": {"speaker": "who"}}``); checked now, not at the first file.
         self.reader_options = check_reader_options(reader_options)
         _check_unknown_options(options or {}, all_rules)
+        #: Whether a rule with no leading candidate in a transcript gives its logic
+        #: type's quiet results instead of being checked (the same results; tests
+        #: switch it off to compare).
+        self.skip_quiet = True
+        #: Per language: what the screen looks for (built on first use, never pickled).
+        self._indexes: dict[str, LanguageIndex] = {}
+        self._plans: dict[str, list[tuple[int, Rule, LogicType, Mapping[str, Any], bool]]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_indexes"] = {}  # compiled scanners stay in each process
+        state["_plans"] = {}
+        return state
+
+    def _index(self, code: str) -> LanguageIndex:
+        found = self._indexes.get(code)
+        if found is None:
+            options = [self.options[rule.slug] for rule in self.rules]
+            found = self._indexes[code] = LanguageIndex(
+                self.rules, options, self.languages.profile(code)
+            )
+        return found
 
     # -- transcripts -------------------------------------------------------
 
@@ -151,13 +175,23 @@ class Linter:
 
     # -- the pipeline ------------------------------------------------------
 
+    def _plan(self, code: str) -> list[tuple[int, Rule, LogicType, Mapping[str, Any], bool]]:
+        """Per rule, in order: its position, logic type, options, and whether it has
+        patterns for ``code`` (worked out once per language, not per transcript)."""
+        found = self._plans.get(code)
+        if found is None:
+            found = self._plans[code] = [
+                (position, rule, rule.logic_type, self.options[rule.slug], code in rule.packs)
+                for position, rule in enumerate(self.rules)
+            ]
+        return found
+
     def _lint_transcript(self, transcript: Transcript, language: str | None) -> list[Result]:
         notices: list[Notice] = [
             _engine_notice(transcript, NOTICE_INPUT, "input", warning)
             for warning in transcript.warnings
         ]
-        judged = [t for t in transcript.turns if t.role is Role.AGENT]
-        if not judged or not any(t.text.strip() for t in judged):
+        if not any(t.role is Role.AGENT and t.text.strip() for t in transcript.turns):
             what = "no turns" if not transcript.turns else "no agent turn with text"
             message = f"the transcript has {what}; nothing was checked"
             return [*notices, _engine_notice(transcript, NOTICE_INPUT, "input", message)]
@@ -169,11 +203,17 @@ class Linter:
         turn_languages = detection.turn_languages(
             [t.text for t in transcript.turns], code, self.languages
         )
-        convo = Conversation.build(transcript, code, turn_languages, self.languages)
+        indexes = {c: self._index(c) for c in set(turn_languages) if c}
+        screen = Screen.build(
+            transcript, code, turn_languages, indexes, self.languages.profiles, len(self.rules)
+        )
+        led = screen.led
+        convo: Conversation | None = None
         results: list[Result] = []
         checked: list[str] = []
-        for rule in self.rules:
-            if code not in rule.packs:
+        skip_quiet = self.skip_quiet
+        for position, rule, kind, options, covered in self._plan(code):
+            if not covered:
                 notices.append(
                     _engine_notice(
                         transcript,
@@ -183,15 +223,23 @@ class Linter:
                     )
                 )
                 continue
-            if rule.slug in self.disabled:
+            if self.disabled and rule.slug in self.disabled:
                 message = (
                     f"rule error in {rule.slug}: disabled earlier in this run after "
                     f"{self.disabled[rule.slug]}; not checked"
                 )
                 notices.append(_engine_notice(transcript, NOTICE_RULE_ERROR, rule.slug, message))
                 continue
+            quiet = None
+            if skip_quiet and kind.quiet is not None:
+                quiet = kind.quiet(rule, screen, options, led[position])
             try:
-                produced = list(rule.logic_type.check(rule, convo, self.options[rule.slug]))
+                if quiet is not None:
+                    produced = quiet
+                else:
+                    if convo is None:
+                        convo = Conversation.from_screen(screen, self.languages)
+                    produced = list(kind.check(rule, convo, options))
             except PatternTimeout as exc:
                 # Partial results are dropped: the rule did not finish this transcript.
                 self.disabled[rule.slug] = str(exc)

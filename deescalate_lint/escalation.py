@@ -22,9 +22,10 @@ Two judgements (docs/escalation.md explains both with examples):
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,10 +128,15 @@ class EscalationDetector:
             skip_languages=dict(data.get("skip_languages", {})),
         )
 
-    @property
+    @cached_property
     def listed_signals(self) -> tuple[str, ...]:
         """The signals that are concepts (every covered language must list them)."""
         return tuple(k for k in self.weights if k not in MEASURED)
+
+    @cached_property
+    def measured_kinds(self) -> list[str]:
+        """The measured signals the detector weighs."""
+        return [k for k in MEASURED if k in self.weights]
 
     def weight_of(self, signal: Signal) -> int:
         return signal.weight if signal.weight is not None else self.weights.get(signal.kind, 1)
@@ -144,6 +150,19 @@ class EscalationDetector:
         needed = [*self.listed_signals, self.calm_concept]
         return [name for name in needed if name not in lang.concepts]
 
+    def reads_language(self, lang: LanguageProfile | None) -> bool:
+        """``covers`` for a language profile: every concept the detector reads."""
+        return self._reads_concepts(lang)
+
+    def _reads_concepts(self, lang: LanguageProfile | None) -> bool:
+        """Whether ``assess`` reads the listed signals in ``lang`` (cached per language)."""
+        if lang is None:
+            return False
+        known = _COVERED.get(lang)
+        if known is None:
+            known = _COVERED[lang] = not self.missing_concepts(lang)
+        return known
+
     # -- one turn ------------------------------------------------------------
 
     def assess(self, convo: Conversation, view: TurnView) -> Escalation:
@@ -155,7 +174,8 @@ class EscalationDetector:
         # escalated and to explain why, the rest would change nothing.
         enough = self.threshold + max(self.weights.values(), default=2)
         score = 0
-        if lang is not None and not self.missing_concepts(lang):
+        if self._reads_concepts(lang):
+            assert lang is not None
             for kind in self.listed_signals:
                 for hit in convo.hits(lang.concept(kind), view):
                     if score >= enough:
@@ -172,11 +192,35 @@ class EscalationDetector:
                     score += weight
         signals += [
             Signal(s.kind, s.start, s.end, view.turn.text[s.start : s.end])
-            for s in self.measured(text, [k for k in MEASURED if k in self.weights])
+            for s in self.measured(text, self.measured_kinds)
         ]
         signals.sort(key=lambda s: (-self.weight_of(s), s.start))
         score = sum(self.weight_of(s) for s in signals)
         return Escalation(score, tuple(signals), self.threshold)
+
+    def measured_score(self, text: str) -> int:
+        """The score of a text's measured signals alone (what ``assess`` adds to
+        its listed ones)."""
+        return sum(self.weight_of(s) for s in self.measured(text, self.measured_kinds))
+
+    def measured_most(self, text: str) -> int:
+        """``measured_score`` without negative weights (what ``most`` adds)."""
+        return sum(max(0, self.weight_of(s)) for s in self.measured(text, self.measured_kinds))
+
+    def most(self, convo: Conversation, view: TurnView) -> int:
+        """The most ``assess`` can score for a turn: every hit of a listed signal
+        counted, negated or not (no scope judged), and the measured signals;
+        negative weights left out. Cheap, so a turn (or a conversation) that
+        cannot reach the threshold is never judged hit by hit."""
+        total = 0
+        lang = convo.profile_of(view)
+        if self._reads_concepts(lang):
+            assert lang is not None
+            for kind in self.listed_signals:
+                default = self.weights[kind]
+                for hit in convo.hits(lang.concept(kind), view):
+                    total += max(0, int(hit.pattern.attrs.get("weight", default)))
+        return total + self.measured_most(view.text)
 
     def measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:
         """The measured signals of ``kinds`` in any text (an agent's shouting, too)."""
@@ -210,6 +254,10 @@ class EscalationDetector:
         add up over the last ``build_up_turns`` turns; upset lasts until a turn
         calms down without a new upset signal.
         """
+        if sum(self.most(convo, view) for view in customers) < self.threshold:
+            # Not enough signals in the whole conversation to be upset, even if
+            # none were negated: calm throughout, without judging scope.
+            return [CALM] * len(customers)
         out: list[Mood] = []
         mood = CALM
         recent: list[tuple[TurnView, Escalation]] = []
@@ -246,6 +294,11 @@ class EscalationDetector:
 
     def _shouting(self, text: str) -> tuple[int, int] | None:
         min_letters = int(self.shouting.get("min_letters", 3))
+        min_words = int(self.shouting.get("min_words", 2))
+        if min_words >= 1 and len(_loud_run(min_letters).findall(text)) < min_words:
+            # Fewer runs of letters without a-z as long as a loud word than loud
+            # words are needed: not enough of them can be loud.
+            return None
         words = [m for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group())]
         if not words:
             return None
@@ -261,6 +314,24 @@ class EscalationDetector:
         ) * len(words):
             return loud[0].start(), loud[-1].end()
         return None
+
+
+#: Per language: whether the detector reads its concepts (see ``_reads_concepts``).
+_COVERED: weakref.WeakKeyDictionary[LanguageProfile, bool] = weakref.WeakKeyDictionary()
+
+
+@lru_cache(maxsize=4)
+def _loud_run(letters: int) -> regex.Pattern[str]:
+    """Runs of ``letters`` or more letters or apostrophes, none of them a-z.
+
+    Every word ``_shouting`` calls loud lies in such a run, each in its own:
+    its letters are upper case or have no case (ß aside, which is not a-z
+    either), it is at least ``letters`` long, and a word is a run of letters
+    and apostrophes that holds no other word. Counting them in C rules out
+    nearly every turn, where reading its words one by one in Python took
+    longer than the rest of its screening.
+    """
+    return regex.compile(rf"(?:[^\P{{L}}a-z]|'){{{max(letters, 1)},}}")
 
 
 def detector_examples(language: str) -> dict[str, list[str]]:

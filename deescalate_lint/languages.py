@@ -25,7 +25,7 @@ from typing import Any
 import regex
 
 from .errors import RulePackError
-from .folds import FOLDS
+from .folds import FOLDS, fold_table
 from .patterns import PatternGroup, specs_from_data
 from .resources import read_toml, shipped_rules_dir
 
@@ -107,9 +107,17 @@ class LanguageProfile:
     fold: str | None = None
     #: Named concept lists (``rules/concepts/<code>.toml``), raw pattern data.
     concepts: Mapping[str, Any] = field(default_factory=dict)
+    #: The file each concept is defined in (errors name it; a shipped one is
+    #: trusted, as the shipped rule packs are: the test suite compiles them).
+    concept_files: Mapping[str, Path] = field(default_factory=dict)
 
     def group(self, name: str) -> PatternGroup:
         return self.cues[name]
+
+    @property
+    def fold_map(self) -> Mapping[int, str] | None:
+        """The ``str.translate`` table of its fold, or None (textprep.analyse)."""
+        return fold_table(self.fold) if self.fold else None
 
     def compile(self, where: str, group: str, items: Any) -> PatternGroup:
         """Compile a pattern list with this language's conventions and concepts."""
@@ -158,7 +166,8 @@ class _ConceptGroups(dict[str, PatternGroup]):
                 str(self.lang.path), f"no concept {name!r} for language {self.lang.code!r}"
             )
         # The list's own items, so per-pattern attributes (a weight) survive.
-        where = f"concepts/{self.lang.code}.toml {name}"
+        origin = self.lang.concept_files.get(name)
+        where = f"{origin if origin else f'concepts/{self.lang.code}.toml'} {name}"
         group = self.lang.compile(where, name, self.lang.concepts[name])
         self[name] = group
         return group
@@ -217,7 +226,9 @@ def _roles(where: str, data: Any) -> dict[str, str]:
     return out
 
 
-def load_profile(path: Path, concepts: Mapping[str, Any]) -> LanguageProfile:
+def load_profile(
+    path: Path, concepts: Mapping[str, Any], concept_files: Mapping[str, Path] | None = None
+) -> LanguageProfile:
     """Read one language file (and its concepts); errors name the file."""
     data = read_toml(path)
     where = str(path)
@@ -271,13 +282,15 @@ def load_profile(path: Path, concepts: Mapping[str, Any]) -> LanguageProfile:
         script_per_latin_word=detection.get("per_latin") == "word",
         fold=fold,
         concepts=concepts,
+        concept_files=dict(concept_files or {}),
     )
 
 
-def _concept_data(paths: Iterable[Path]) -> dict[str, Any]:
-    """Concept lists from several files; a name may be defined only once."""
+def _concept_data(paths: Iterable[Path], origin: dict[str, Path] | None = None) -> dict[str, Any]:
+    """Concept lists from several files; a name may be defined only once
+    (``origin``, when given, gets the file of each)."""
     merged: dict[str, Any] = {}
-    origin: dict[str, Path] = {}
+    origin = {} if origin is None else origin
     for path in paths:
         data = read_toml(path)
         unknown = set(data) - {"concepts", "notes"}
@@ -354,8 +367,9 @@ def load_languages(extra_dirs: tuple[Path, ...] = ()) -> Languages:
         for root in roots:
             concept_files.append(root / "concepts" / f"{code}.toml")
             concept_files.extend(sorted((root / "concepts" / code).glob("*.toml")))
-        concepts = _concept_data(p for p in concept_files if p.is_file())
-        profiles[code] = load_profile(path, concepts)
+        origin: dict[str, Path] = {}
+        concepts = _concept_data((p for p in concept_files if p.is_file()), origin)
+        profiles[code] = load_profile(path, concepts, origin)
     return Languages(profiles)
 
 

@@ -200,10 +200,16 @@ class PatternGroup:
                     index.setdefault(needle, set()).add(position)
             self._automaton = needle_automaton({n: frozenset(at) for n, at in index.items()})
             self._always = tuple(i for i, requirements in enumerate(found) if requirements is None)
-            self._alone = tuple(not _NOT_ALONE.search(body) for body in self.bodies)
-            self._all_alone = all(self._alone)
             self._requirements = found
         return self._requirements
+
+    @property
+    def alone(self) -> tuple[bool, ...]:
+        """Per pattern: may it be searched alone (see ``_NOT_ALONE``)?"""
+        if len(self._alone) != len(self.bodies):
+            self._alone = tuple(not _NOT_ALONE.search(body) for body in self.bodies)
+            self._all_alone = all(self._alone)
+        return self._alone
 
     @property
     def needles(self) -> tuple[tuple[str, ...] | None, ...]:
@@ -269,14 +275,19 @@ class PatternGroup:
                 found.add(index)
         return tuple(sorted(found))
 
-    def finditer(self, text: str, pos: int = 0) -> Iterator[Hit]:
-        """Matches from ``pos`` on, as the alternation's ``finditer`` would give them."""
+    def finditer(
+        self, text: str, pos: int = 0, indices: tuple[int, ...] | None = None
+    ) -> Iterator[Hit]:
+        """Matches from ``pos`` on, as the alternation's ``finditer`` would give them;
+        ``indices``: the patterns that may match in ``text`` (a scan's candidates,
+        in order), else ``candidates`` works them out."""
         if not self.specs:
             return
-        indices = self.candidates(text)
+        if indices is None:
+            indices = self.candidates(text)
         if not indices:
             return
-        alone = self._alone
+        alone = self.alone
         singly = len(indices) <= MAX_SEARCHED_ALONE and (
             self._all_alone or all(alone[i] for i in indices)
         )
@@ -291,15 +302,20 @@ class PatternGroup:
             if singly:
                 found = self._merge_singles(indices, text, deadline, pos)
             if found is None:
+                # Nor does a first compile of the alternation (none searched
+                # alone, or the singles handed over).
+                began = time.monotonic()
+                compiled = self.compiled
+                deadline += time.monotonic() - began
                 # Collect before yielding: regex's timeout runs from the first call
                 # to the last, so the caller's work between hits would count too.
-                assert self.compiled is not None
+                assert compiled is not None
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError
                 found = [
                     (match.start(), match.end(), int(str(match.lastgroup)[2:]))
-                    for match in self.compiled.finditer(text, pos, timeout=left)
+                    for match in compiled.finditer(text, pos, timeout=left)
                     if match.end() != match.start()
                 ]
         except TimeoutError:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
 
 from .languages import LanguageProfile
 from .nlp import Tokens
@@ -37,20 +40,27 @@ def judge(text: str, tokens: Tokens, start: int, end: int, lang: LanguageProfile
     s0, s1 = tokens.sentence_of(start, end)
     before_tokens = tokens.before(start, s0, lang.window)
     w0 = before_tokens[0][0] if before_tokens else start
-    before = text[w0:start]
     after_tokens = tokens.after(end, s1, lang.window)
     # Read after-windows from the trigger's end, so endings glued to the
     # trigger's own word (Korean, Finnish) are inside the window.
     w1 = after_tokens[-1][1] if after_tokens else min(s1, _word_end(text, end, s1))
     after = text[end : max(w1, _word_end(text, end, s1))]
+    return _judged(lang, text[w0:end], start - w0, after)
 
+
+@lru_cache(maxsize=4096)
+def _judged(lang: LanguageProfile, head: str, at: int, after: str) -> Scope:
+    """The verdict on the windows: ``head`` is the before-window and the
+    trigger (which starts at ``at``), ``after`` the after-window. Only these
+    strings decide it, so a template that repeats a sentence is judged once."""
+    before = head[:at]
     terminator = lang.group("terminators")
     cut = None
     # Terminators are matched with the trigger still in view, so a pattern can
     # look ahead past its own end (Finnish: a comma does not end the scope when
     # the trigger's clause begins with "ettei"); only those starting before the
     # trigger count.
-    for hit in terminator.finditer(text[w0:end]):
+    for hit in terminator.finditer(head):
         if hit.start < len(before):
             cut = min(hit.end, len(before))
     if cut is not None:
@@ -93,7 +103,11 @@ def may_be_governed(text: str, start: int, end: int, lang: LanguageProfile) -> b
     high = _chunk_edge(text, end, 1, lang.window + 1)
     if low is None or high is None:
         return True
-    near = text[low:high]
+    return _cue_near(lang, text[low:high])
+
+
+@lru_cache(maxsize=4096)
+def _cue_near(lang: LanguageProfile, near: str) -> bool:
     return any(lang.group(name).candidates(near) for name in VERDICT_GROUPS)
 
 
@@ -103,15 +117,21 @@ def _chunk_edge(text: str, position: int, step: int, chunks: int) -> int | None:
     own. None when that is more than ``_NEAR_LIMIT`` characters away."""
     end = 0 if step < 0 else len(text)
     limit = max(end, position - _NEAR_LIMIT) if step < 0 else min(end, position + _NEAR_LIMIT)
-    ahead = 0 if step > 0 else -1  # the character passed over by the next step
-    i = position
-    while chunks and i != limit:
-        while i != limit and text[i + ahead] in _SPLIT:
-            i += step
-        while i != limit and text[i + ahead] not in _SPLIT:
-            i += step
-        chunks -= 1
+    if step < 0:
+        i = _chunks(chunks, True).match(text, limit, position).start()  # type: ignore[union-attr]
+    else:
+        i = _chunks(chunks, False).match(text, position, limit).end()  # type: ignore[union-attr]
     return None if i == limit != end else i
+
+
+@lru_cache(maxsize=32)
+def _chunks(count: int, back: bool) -> regex.Pattern[str]:
+    """``count`` chunks (white space, then the rest, each maybe empty) in a row:
+    matched backwards (``(?r)``) when ``back``. One call in C for what was a
+    loop over characters in Python."""
+    space = "".join(_SPLIT).encode("unicode_escape").decode()
+    chunk = f"[^{space}]*[{space}]*" if back else f"[{space}]*[^{space}]*"
+    return regex.compile(("(?r)" if back else "") + f"(?:{chunk}){{{count}}}")
 
 
 def needles_prefilter(lang: LanguageProfile) -> bool:

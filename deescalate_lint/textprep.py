@@ -17,7 +17,8 @@ happen here, all length-preserving:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import regex
 
@@ -29,6 +30,7 @@ _NORMALISE = str.maketrans(
     }
 )
 _TO_NORMALISE = regex.compile("[" + "".join(map(chr, _NORMALISE)) + "]")
+_REPLACEMENTS = tuple((chr(code), str(new)) for code, new in _NORMALISE.items())
 
 PLACEHOLDER = regex.compile(
     r"""
@@ -49,12 +51,31 @@ PLACEHOLDER = regex.compile(
 _MASK_MARKS = ("{", "%", "<<", "<!--", "deescalate-lint:")
 
 
+def _may_mask(text: str) -> bool:
+    """Whether ``text`` holds one of ``_MASK_MARKS`` (three substring scans in C)."""
+    return (
+        "{" in text
+        or "%" in text
+        or ("<" in text and ("<<" in text or "<!--" in text))
+        or ("deescalate-lint:" in text)
+    )
+
+
 @dataclass(frozen=True)
 class PreparedText:
     original: str
     analysis: str
-    quoted: tuple[tuple[int, int], ...]
     placeholders: tuple[tuple[int, int], ...]
+    #: The language's quotation pattern and opening marks (``quoted`` uses them).
+    quotes: regex.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    marks: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+
+    @cached_property
+    def quoted(self) -> tuple[tuple[int, int], ...]:
+        """Quoted stretches, located on first use: only a turn with a hit needs them."""
+        if self.quotes is None or self.marks.isdisjoint(self.analysis):
+            return ()
+        return tuple(sorted(m.span() for m in self.quotes.finditer(self.analysis)))
 
     def in_quote(self, start: int, end: int) -> bool:
         return any(q0 <= start and end <= q1 for q0, q1 in self.quoted)
@@ -73,32 +94,45 @@ def prepare(
     turn's language and ``marks`` are their opening marks (both from its
     language file: ``LanguageProfile.quote_pattern`` and ``quote_marks``);
     ``fold`` maps characters one to one (folds.py), keeping every offset."""
+    analysis, placeholders = analyse(text, fold)
+    return PreparedText(text, analysis, placeholders, quotes, marks)
+
+
+def analyse(
+    text: str, fold: Mapping[int, str] | None = None
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The analysis text of ``text`` and where its placeholders are (no quotes:
+    the scan reads this text, and only a turn with a candidate needs quotes);
+    ``fold`` as for ``prepare``."""
     # str.translate looks every character up in a dict: skip it for ASCII text,
     # where the backtick is the only character to change.
     if text.isascii():
         analysis = text.replace("`", "'") if "`" in text else text
     elif _TO_NORMALISE.search(text):
-        analysis = text.translate(_NORMALISE)
+        # A replace per look-alike present (C scans) beats translate's dict
+        # look-up per character on the usual text: a curly apostrophe or two.
+        analysis = text
+        for old, new in _REPLACEMENTS:
+            if old in analysis:
+                analysis = analysis.replace(old, new)
     else:
         analysis = text
     if fold and not analysis.isascii():
         analysis = analysis.translate(fold)
+    if not _may_mask(analysis):
+        return analysis, ()
     placeholders: list[tuple[int, int]] = []
-    if any(mark in analysis for mark in _MASK_MARKS):
-        pieces: list[str] = []
-        last = 0
-        for match in PLACEHOLDER.finditer(analysis):
-            pieces.append(analysis[last : match.start()])
-            masked = "_" * (match.end() - match.start())
-            if "\n" in match.group():  # keep line breaks: lines still end where they did
-                masked = "".join("\n" if c == "\n" else "_" for c in match.group())
-            pieces.append(masked)
-            placeholders.append((match.start(), match.end()))
-            last = match.end()
-        pieces.append(analysis[last:])
-        analysis = "".join(pieces)
+    pieces: list[str] = []
+    last = 0
+    for match in PLACEHOLDER.finditer(analysis):
+        pieces.append(analysis[last : match.start()])
+        masked = "_" * (match.end() - match.start())
+        if "\n" in match.group():  # keep line breaks: lines still end where they did
+            masked = "".join("\n" if c == "\n" else "_" for c in match.group())
+        pieces.append(masked)
+        placeholders.append((match.start(), match.end()))
+        last = match.end()
+    pieces.append(analysis[last:])
+    analysis = "".join(pieces)
     assert len(analysis) == len(text)
-    quoted: tuple[tuple[int, int], ...] = ()
-    if quotes is not None and not marks.isdisjoint(analysis):
-        quoted = tuple(sorted(m.span() for m in quotes.finditer(analysis)))
-    return PreparedText(text, analysis, quoted, tuple(placeholders))
+    return analysis, tuple(placeholders)

@@ -296,3 +296,22 @@ def test_a_backtracking_user_pack_finishes_or_times_out_and_goes_on(
             assert notice.rule == "trap" and "timed out" in notice.message
         # Timed out or not, the shipped rule checked the same text.
         assert "Calm down" in [r.evidence for r in results if isinstance(r, Finding)]
+
+
+def test_a_long_reply_template_lints_in_linear_time() -> None:
+    """Issue #14's pathology: one template of a line with an apology and a hedge,
+    repeated. Scope is judged on a piece around each trigger (tokenised once for
+    the triggers that follow), never the whole turn again and again: 100k and
+    400k characters (either side of where pieces took over) grow linearly."""
+    line = "we are sorry for the delay. It should arrive by Friday. "
+    linter = dl.Linter()
+    # Warm up with scope judged (spaCy imported), so the first size pays no start-up.
+    linter.results({"language": "en", "turns": [{"speaker": "agent", "text": line * 3}]})
+
+    def run(size: int) -> Callable[[], object]:
+        text = (line * (size // len(line) + 1))[:size]
+        return lambda: linter.results(
+            {"language": "en", "turns": [{"speaker": "agent", "text": text}]}
+        )
+
+    assert_linear(run, "a long reply template", base=100_000)

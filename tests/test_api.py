@@ -16,12 +16,13 @@ ANGRY = {
     ],
 }
 # Apologies without a word for the customer's situation (DL106), a second
-# apology in the turn (DL103), and a written channel for an upset caller (DL105).
+# apology in the turn (DL103), a next step with no recap of the problem (DL110,
+# info) and a written channel for an upset caller (DL105).
 
 
 def test_lint_returns_findings_with_the_documented_shape() -> None:
     findings = dl.lint(ANGRY)
-    assert [f.code for f in findings] == ["DL106", "DL103", "DL105"]
+    assert [f.code for f in findings] == ["DL106", "DL103", "DL110", "DL105"]
     record = findings[0].to_dict()
     assert set(record) == {
         "kind",
@@ -65,7 +66,7 @@ def test_a_linter_is_reusable_and_deterministic() -> None:
 
 def test_select_and_ignore_by_code_prefix_and_slug() -> None:
     assert [f.rule for f in dl.lint(ANGRY, select=["DL105"])] == ["email-when-call-needed"]
-    assert [f.rule for f in dl.lint(ANGRY, ignore=["over-apologising", "DL106"])] == [
+    assert [f.rule for f in dl.lint(ANGRY, ignore=["over-apologising", "DL106", "no-recap"])] == [
         "email-when-call-needed"
     ]
     assert dl.lint(ANGRY, select=["DL1"]) == dl.lint(ANGRY)
@@ -89,10 +90,10 @@ def test_options_change_thresholds() -> None:
 
 def test_per_transcript_and_per_turn_ignores() -> None:
     data = dict(ANGRY, lint={"ignore": ["DL103"]})
-    assert [f.code for f in dl.lint(data)] == ["DL106", "DL105"]
+    assert [f.code for f in dl.lint(data)] == ["DL106", "DL110", "DL105"]
     turns = [
         ANGRY["turns"][0],
-        dict(ANGRY["turns"][1], lint={"ignore": ["email-when-call-needed"]}),
+        dict(ANGRY["turns"][1], lint={"ignore": ["email-when-call-needed", "DL110"]}),
     ]
     assert [f.code for f in dl.lint(dict(ANGRY, turns=turns))] == ["DL106", "DL103"]
 

@@ -177,7 +177,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "eskalation-mail",
-        {"DL105", "DL106"},  # written channel, nothing for the anger
+        {"DL105", "DL106", "DL110"},  # written channel, nothing for the anger, no recap
         """
         Kundin: Was für ein Saftladen! Ich warte seit Wochen auf mein Geld.
         Mitarbeiterin: Schreiben Sie uns bitte eine E-Mail mit Ihrer Bestellnummer.
@@ -338,6 +338,7 @@ def test_the_german_example_call_is_read_detected_and_judged_in_german() -> None
     assert {f.code for f in findings} == {
         *("DL101", "DL102", "DL103", "DL104", "DL105"),
         *("DL106", "DL107"),  # bare "Moment, Moment" and apologies with no word for the customer
+        "DL110",  # the first next step comes before any recap
     }
     assert {f.language for f in findings} == {"de"}
     assert {f.speaker for f in findings} == {"Mitarbeiter"}

@@ -8,6 +8,7 @@ here with the straightforward version on random mixes of the five languages.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 
 import regex
@@ -103,3 +104,35 @@ def test_fold_equals_turkic_i_then_casefold(text: str) -> None:
 def test_preparation_normalises_like_translate(text: str) -> None:
     assert prepare(text).analysis == prepare(text.translate(_NORMALISE)).analysis
     assert len(prepare(text).analysis) == len(text)
+
+
+def test_folding_a_text_moves_no_word_edge_outside_the_listed_characters() -> None:
+    """``_stopword_scores`` folds a whole text at once unless it holds one of
+    ``_FOLDS_ACROSS_WORDS``: every character whose fold has a letter (or
+    apostrophe) where it has none, or the other way round, is among them."""
+    word = regex.compile(r"[\p{L}']")
+    moved = []
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000 or char.casefold() == char:
+            continue
+        inside = bool(word.fullmatch(char))
+        if any(bool(word.fullmatch(c)) != inside for c in char.casefold()):
+            moved.append(char)
+    assert moved
+    assert all(detection._FOLDS_ACROSS_WORDS.fullmatch(c) for c in moved)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_texts)
+def test_ascii_letters_only_texts_count_words_as_the_plain_count(text: str) -> None:
+    """Emoji and curly quotes beside ASCII words: the byte path counts the same."""
+    text = text + " 🙂 \u201cthe\u201d and"
+    words = [w.casefold() for w in detection._WORD.findall(text)]
+    plain = Counter(
+        {
+            code: sum(1 for w in words if w in profile(code).stopwords)
+            for code in detection._latin_languages(shipped_languages())
+        }
+    )
+    assert detection.stopword_scores(text) == plain

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 import deescalate_lint as dl
 from deescalate_lint.languages import profile
-from deescalate_lint.nlp import tokenise
-from deescalate_lint.scope import Scope, _chunk_edge, judge, may_be_governed
+from deescalate_lint.nlp import PIECE, Tokens, tokenise, tokens_around
+from deescalate_lint.scope import Scope, _chunk_edge, _word_end, judge, may_be_governed
 
 
 def promises(text: str) -> list[str]:
@@ -147,3 +147,48 @@ def test_a_trigger_with_a_cue_nearby_is_still_judged() -> None:
     start = text.index("guarantee")
     assert may_be_governed(text, start, start + 9, lang)
     assert not may_be_governed("Good news: I guarantee it.", 11, 22, lang)
+
+
+_PIECE_ATOMS = [
+    *(w for words in _CUE_WORDS.values() for w in words),
+    *(w for words in _TRIGGERS.values() for w in words),
+    *[":", " ", "-", ")", "(", "...", "\n", "\n\n", "!!", "?", "e.g.", "U.S.", "Mr.", '"'],
+    *["'", "\t", "word", "Word", ":-)", " :) ", "。", "죄송합니다요 ", "—", "..", "!", "b."],
+    *["c?", "  ", "\u2026", "can't", "5.5", "http://x.y/z", "over", "the", "parcel"],
+]
+
+
+def _scope_windows(text: str, tokens: Tokens, start: int, end: int, window: int) -> object:
+    """What ``judge`` reads of the tokens: the text windows before and after."""
+    s0, s1 = tokens.sentence_of(start, end)
+    before = tokens.before(start, s0, window)
+    w0 = before[0][0] if before else start
+    after = tokens.after(end, s1, window)
+    w1 = after[-1][1] if after else min(s1, _word_end(text, end, s1))
+    return text[w0:start], text[end : max(w1, _word_end(text, end, s1))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(_CUE_WORDS)), st.data())
+def test_a_piece_around_a_trigger_reads_as_the_whole_turn(code: str, data: st.DataObject) -> None:
+    """``tokens_around`` gives judge the windows the whole turn's tokens give."""
+    parts = data.draw(st.lists(st.sampled_from(_PIECE_ATOMS), min_size=1, max_size=300))
+    text = "".join(parts) * data.draw(st.sampled_from([1, 1, 4]))
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = min(len(text), start + data.draw(st.integers(1, 12)))
+    lang = profile(code)
+    piece = tokens_around(text, start, end, lang, lang.window)
+    if piece is not None:
+        whole = tokenise(text, lang)
+        assert _scope_windows(text, piece, start, end, lang.window) == _scope_windows(
+            text, whole, start, end, lang.window
+        )
+
+
+def test_a_long_turn_is_tokenised_around_each_trigger_only() -> None:
+    text = "We are sorry for the delay. It should arrive by Friday. " * 20_000
+    lang = profile("en")
+    start = text.index("sorry", len(text) // 2)
+    piece = tokens_around(text, start, start + 5, lang, lang.window)
+    assert piece is not None
+    assert piece.tokens[-1][1] - piece.tokens[0][0] < PIECE + 1_000

@@ -24,10 +24,13 @@ if TYPE_CHECKING:
     from ..context import Conversation
     from ..model import Finding, Notice
     from ..rulepack import Rule
+    from ..screen import Screen
 
     Check = Callable[[Rule, Conversation, Mapping[str, Any]], Iterable[Finding | Notice]]
+    Quiet = Callable[[Rule, Screen, Mapping[str, Any], bool], "list[Finding | Notice] | None"]
 else:
     Check = Callable[..., Any]
+    Quiet = Callable[..., Any]
 
 #: Which turns a group is searched in.
 ROLES = ("agent", "customer")
@@ -42,6 +45,19 @@ class GroupSpec:
     searched_in: str
     required: bool
     doc: str
+    #: Whether a hit of this group can lead to a finding without a hit of a
+    #: group that leads. False for groups that only qualify other hits (a
+    #: backchannel matters only in a turn that interrupts): a transcript in
+    #: which no leading group of a rule has a candidate skips that rule (see
+    #: ``LogicType.quiet``).
+    leads: bool = True
+    #: Whether only a hit that ends the turn (trailing white space aside) counts
+    #: (a customer's turn breaking off "--"), which the scan can then demand.
+    at_end: bool = False
+    #: From how many hits (in all the turns it is searched in, given the rule's
+    #: options) the group leads; None: from the first. A count rule that allows
+    #: one apology per turn and two per conversation needs two to flag anything.
+    leads_from: Callable[[Mapping[str, Any]], int] | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,14 @@ class LogicType:
     options: tuple[OptionSpec, ...]
     #: One paragraph for the rule docs: what the type does with its groups.
     doc: str
+    #: What ``check`` yields for a transcript, told from the screen alone (its
+    #: notices, say), or None when only ``check`` can tell. Called with ``led``:
+    #: whether a leading group has a candidate (then usually None). None as the
+    #: hook: the type is always checked.
+    quiet: Quiet | None = None
+    #: Whether a customer turn the escalation detector may find upset (a
+    #: candidate of one of its listed signals) leads, as a trigger would.
+    detector_leads: bool = False
 
     def group(self, name: str) -> GroupSpec | None:
         return next((g for g in self.groups if g.name == name), None)
@@ -118,11 +142,20 @@ def register(
     groups: Iterable[GroupSpec],
     options: Iterable[OptionSpec] = (),
     doc: str,
+    quiet: Quiet | None = None,
+    detector_leads: bool = False,
 ) -> Callable[[Check], Check]:
-    """Decorator: add a logic type's check function to the registry under ``name``."""
+    """Decorator: add a logic type's check function to the registry under ``name``.
+
+    ``quiet`` and ``detector_leads``: see ``LogicType``; a quiet hook must give
+    exactly what ``check`` gives whenever it answers (tests/test_screen.py
+    compares the two on every rule example, the corpora and generated transcripts).
+    """
 
     def decorate(check: Check) -> Check:
-        _REGISTRY[name] = LogicType(name, check, tuple(groups), tuple(options), doc)
+        _REGISTRY[name] = LogicType(
+            name, check, tuple(groups), tuple(options), doc, quiet, detector_leads
+        )
         return check
 
     return decorate

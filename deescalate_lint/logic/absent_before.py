@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     "absent-before",
     groups=[
         GroupSpec("trigger", "agent", True, "the act that must come second"),
-        GroupSpec("expected", "agent", True, "the act that must come first"),
+        GroupSpec("expected", "agent", True, "the act that must come first", leads=False),
     ],
     doc="With an upset customer (the escalation detector, with persistence), flags the "
     "first agent `trigger` when no agent turn up to and including it holds an "
     "`expected` phrase; only that first `trigger` is judged.",
+    # Without a trigger nothing to judge, and without an upset customer no finding.
+    quiet=lambda rule, screen, options, led: None if led and screen.may_be_upset() else [],
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]

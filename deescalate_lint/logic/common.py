@@ -14,6 +14,7 @@ from ..patterns import Hit, PatternGroup
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
 
 
 def surviving(
@@ -42,7 +43,9 @@ def kept(rule: Rule, convo: Conversation, view: TurnView, name: str) -> list[Hit
     return surviving(convo, view, convo.hits(group(rule, view, name), view), rule.vetoes)
 
 
-def notice(rule: Rule, convo: Conversation, message: str, code: str | None = None) -> Notice:
+def notice(
+    rule: Rule, convo: Conversation | Screen, message: str, code: str | None = None
+) -> Notice:
     return Notice(
         code=code or rule.code,
         rule=rule.slug,

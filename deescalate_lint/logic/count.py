@@ -17,7 +17,7 @@ from ..context import Conversation
 from ..model import Finding, Notice
 from ..patterns import Hit
 from . import GroupSpec, OptionSpec, register
-from .common import kept
+from .common import group, kept
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -26,7 +26,15 @@ if TYPE_CHECKING:
 @register(
     "count",
     groups=[
-        GroupSpec("counted", "agent", True, "the act that is counted"),
+        GroupSpec(
+            "counted",
+            "agent",
+            True,
+            "the act that is counted",
+            leads_from=lambda options: (
+                min(options["max-per-turn"], options["max-per-conversation"]) + 1
+            ),
+        ),
         GroupSpec("flagged", "agent", False, "forms of the act flagged on sight"),
     ],
     options=[
@@ -35,12 +43,15 @@ if TYPE_CHECKING:
     ],
     doc="Counts `counted` hits (negation and hedges respected) per agent turn and per "
     "conversation, and flags the one that crosses a threshold; `flagged` is flagged on sight.",
+    quiet=lambda rule, screen, options, led: None if led else [],
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
     per_turn: int = options["max-per-turn"]
     per_conversation: int = options["max-per-conversation"]
+    if not _may_cross(rule, convo, per_turn, per_conversation):
+        return
     total = 0
     for view in convo.agent_views():
         counted = kept(rule, convo, view, "counted")
@@ -70,3 +81,18 @@ def check(
                 continue
             taken.append(hit)
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
+
+
+def _may_cross(rule: Rule, convo: Conversation, per_turn: int, per_conversation: int) -> bool:
+    """Whether a finding is possible, counting every hit as kept (no scope judged):
+    scope only removes hits, so a transcript whose hits cross no threshold and
+    holds no flagged form has no finding, and its hits need no judging."""
+    total = 0
+    for view in convo.agent_views():
+        if convo.hits(group(rule, view, "flagged"), view):
+            return True
+        counted = len(convo.hits(group(rule, view, "counted"), view))
+        total += counted
+        if counted > per_turn or total > per_conversation:
+            return True
+    return False

@@ -23,12 +23,13 @@ import regex
 
 from ..context import Conversation, TurnView
 from ..escalation import Escalation, EscalationDetector
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role
 from . import GroupSpec, register
 from .common import group, kept, opening
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
 
 _LETTER = regex.compile(r"\p{L}")
 
@@ -36,12 +37,16 @@ _LETTER = regex.compile(r"\p{L}")
 @register(
     "first-reply",
     groups=[
-        GroupSpec("expected", "agent", True, "what the first reply must hold"),
-        GroupSpec("skip_turn", "agent", False, "turns made only of these are not the reply"),
+        GroupSpec("expected", "agent", True, "what the first reply must hold", leads=False),
+        GroupSpec(
+            "skip_turn", "agent", False, "turns made only of these are not the reply", leads=False
+        ),
     ],
     doc="For each customer turn that is upset on its own (the escalation detector), "
     "flags the agent's first reply after it when the reply holds no `expected` phrase "
     "(negation respected). Turns made only of `skip_turn` phrases are not the reply.",
+    quiet=lambda rule, screen, options, led: None if led else quiet(screen),
+    detector_leads=True,
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
@@ -51,6 +56,9 @@ def check(
     for view in convo.views:
         if view.is_customer:
             if waiting is None or not waiting[1].escalated:
+                # A turn that cannot reach the threshold is not judged hit by hit.
+                if detector.most(convo, view) < detector.threshold:
+                    continue
                 state = detector.assess(convo, view)
                 if state.escalated:
                     waiting = (view, state)
@@ -66,6 +74,16 @@ def check(
             continue
         detail = f"The customer was upset in turn {customer.index + 1}: {state.describe()}."
         yield convo.finding(rule, view, start, end, detail=detail)
+
+
+def quiet(screen: Screen) -> list[Finding | Notice] | None:
+    """Without a candidate of the detector's listed signals, a customer turn is
+    upset on its measured signals alone (capitals, "!!"): when none is, nothing to flag."""
+    detector = EscalationDetector.default()
+    for text in screen.texts(Role.CUSTOMER):
+        if detector.measured_score(text) >= detector.threshold:
+            return None
+    return []
 
 
 def _only_skippable(rule: Rule, convo: Conversation, view: TurnView) -> bool:

@@ -16,12 +16,13 @@ import regex
 
 from ..context import Conversation
 from ..escalation import MEASURED, EscalationDetector
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role
 from . import GroupSpec, OptionSpec, register
 from .common import kept
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
 
 #: Hits at most this many characters apart, with no sentence end between, merge.
 MERGE_GAP = 40
@@ -44,6 +45,7 @@ _SENTENCE_END = regex.compile(r"[.!?;\n。！？；]")
     "governs it (the rule's `vetoes`); hits close together in one sentence are one "
     "finding. `measured-signals` adds the escalation detector's measured signals "
     "(mostly capitals) on the agent's own turns.",
+    quiet=lambda rule, screen, options, led: None if led else quiet(screen, options),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
@@ -68,6 +70,16 @@ def check(
             detail = " ".join(f"Also: {m}" for m in also) or None
             end = max(span[1] for span in run)
             yield convo.finding(rule, view, run[0][0], end, kind=kinds[0], detail=detail)
+
+
+def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] | None:
+    """Without a trigger, only the measured signals could flag an agent turn."""
+    measured = options["measured-signals"]
+    if measured:
+        detector = EscalationDetector.default()
+        if any(detector.measured(text, measured) for text in screen.texts(Role.AGENT)):
+            return None
+    return []
 
 
 Span = tuple[int, int, Any]

@@ -30,35 +30,68 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation
 from ..escalation import EscalationDetector, Mood
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role
 from ..patterns import Hit
 from . import GroupSpec, register
 from .common import group, kept, notice
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
+
+
+def quiet(screen: Screen, led: bool) -> list[Finding | Notice] | None:
+    """Without a trigger, nothing to judge. With one, a finding needs an upset
+    customer, and a notice a template or a language the detector does not
+    cover: when none of them can be, nothing either."""
+    if not led:
+        return []
+    if screen.transcript.template or screen.may_be_upset():
+        return None
+    detector = EscalationDetector.default()
+    if any(not detector.reads_language(lang) for lang in screen.languages(Role.AGENT)):
+        return None
+    return []
 
 
 @register(
     "sequence",
     groups=[
         GroupSpec("trigger", "agent", True, "the agent's act"),
-        GroupSpec("unless_customer_asked", "customer", False, "an earlier customer request for it"),
-        GroupSpec("unless_same_turn", "agent", False, "what makes the act right in its own turn"),
         GroupSpec(
-            "unless_agent_before", "agent", False, "what makes it right said in an earlier turn"
+            "unless_customer_asked",
+            "customer",
+            False,
+            "an earlier customer request for it",
+            leads=False,
+        ),
+        GroupSpec(
+            "unless_same_turn",
+            "agent",
+            False,
+            "what makes the act right in its own turn",
+            leads=False,
+        ),
+        GroupSpec(
+            "unless_agent_before",
+            "agent",
+            False,
+            "what makes it right said in an earlier turn",
+            leads=False,
         ),
         GroupSpec(
             "template_upset",
             "agent",
             False,
             "in a template: its own words saying the reader is upset",
+            leads=False,
         ),
     ],
     doc="Flags an agent `trigger` while the customer is upset (the escalation detector, "
     "with persistence), unless the customer asked for it (`unless_customer_asked`), the "
     "same turn makes it right (`unless_same_turn`) or an earlier agent turn did "
     "(`unless_agent_before`).",
+    quiet=lambda rule, screen, options, led: quiet(screen, led),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
@@ -76,17 +109,18 @@ def check(
             continue
         if not view.is_agent:
             continue
+        # Hits first, their scope last: most triggers are excused, or come in a
+        # turn that makes them right, and then no negation needs judging.
         excused = asked | agent_before
-        hits = [
-            hit
-            for hit in kept(rule, convo, view, "trigger")
-            if None not in excused and hit.pattern.attrs.get("kind") not in excused
-        ]
+        raw = _unexcused(convo.hits(group(rule, view, "trigger"), view), excused)
         if None not in agent_before:
             agent_before |= _kinds(convo.hits(group(rule, view, "unless_agent_before"), view))
-        if not hits:
+        if not raw:
             continue
         if convo.hits(group(rule, view, "unless_same_turn"), view):
+            continue
+        hits = _unexcused(kept(rule, convo, view, "trigger"), excused)
+        if not hits:
             continue
         mood = convo.mood_before(view.index)
         if mood is None and convo.transcript.template:
@@ -124,3 +158,10 @@ def check(
 def _kinds(hits: list[Hit]) -> set[str | None]:
     """The kinds of act these excuse hits excuse (None: every kind)."""
     return {hit.pattern.attrs.get("kind") for hit in hits}
+
+
+def _unexcused(hits: list[Hit], excused: set[str | None]) -> list[Hit]:
+    """The trigger hits no earlier excuse covers."""
+    if None in excused:
+        return []
+    return [hit for hit in hits if hit.pattern.attrs.get("kind") not in excused]

@@ -41,12 +41,13 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from ..context import Conversation, TurnView
-from ..model import Finding, Notice
+from ..model import Finding, Notice, Role, Transcript
 from . import GroupSpec, OptionSpec, register
 from .common import group, notice, opening
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
+    from ..screen import Screen
 
 _LETTER = regex.compile(r"\p{L}")
 _SPACED_WORDS = regex.compile(r"[\p{L}\p{N}'\-]+")
@@ -63,13 +64,23 @@ _CUT_IN_REACH = 12
     groups=[
         GroupSpec("cut_in", "agent", True, "openings that stop the customer mid-sentence"),
         GroupSpec("protest", "customer", True, "a customer protesting at being cut off"),
-        GroupSpec("cut_off", "customer", True, "marks of speech cut off (strong)"),
-        GroupSpec("weak_cut_off", "customer", False, "marks of speech cut off (weak)"),
-        GroupSpec("trail_off", "customer", False, "marks of trailing off (not cut off)"),
-        GroupSpec("backchannel", "agent", True, "listening noises, never cut-ins"),
-        GroupSpec("closing", "agent", True, "call closings, which may overlap"),
-        GroupSpec("yielding", "agent", False, "handing the floor back"),
-        GroupSpec("question", "customer", False, "a question or request the agent answers"),
+        GroupSpec("cut_off", "customer", True, "marks of speech cut off (strong)", at_end=True),
+        # A weak mark flags only beside another signal, and every other signal
+        # leads (or is a timing signal, which is always checked).
+        GroupSpec("weak_cut_off", "customer", False, "marks of speech cut off (weak)", leads=False),
+        GroupSpec(
+            "trail_off", "customer", False, "marks of trailing off (not cut off)", leads=False
+        ),
+        GroupSpec("backchannel", "agent", True, "listening noises, never cut-ins", leads=False),
+        GroupSpec("closing", "agent", True, "call closings, which may overlap", leads=False),
+        GroupSpec("yielding", "agent", False, "handing the floor back", leads=False),
+        GroupSpec(
+            "question",
+            "customer",
+            False,
+            "a question or request the agent answers",
+            leads=False,
+        ),
     ],
     options=[
         OptionSpec("overlap-threshold", float, "seconds of overlap before timing counts"),
@@ -81,23 +92,17 @@ _CUT_IN_REACH = 12
     doc="Flags an agent turn that cut the customer off: timed overlap with signs the "
     "customer had not finished, cut-off marks, a protest after, or a cut-in opening; "
     "backchannels, closings and answers to a question are never interruptions.",
+    quiet=lambda rule, screen, options, led: None if led else quiet(rule, screen),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
-    timed = convo.transcript.has_timing
-    has_customer = any(v.is_customer for v in convo.views)
-    if has_customer and any(v.is_agent for v in convo.views) and not timed:
-        yield notice(
-            rule,
-            convo,
-            f"timing check not run: {convo.transcript.missing_timing()}; "
-            "only textual signs of cutting in were checked",
-        )
+    if _untimed(convo.transcript):
+        yield _untimed_notice(rule, convo)
     views = convo.views
     # Neighbours found in one pass each, so a long call costs linear time.
     before, after = _customer_neighbours(views)
-    resumes = _Resumes(views) if timed else None
+    resumes = _Resumes(views) if convo.transcript.has_timing else None
     for position, view in enumerate(views):
         if not view.is_agent or position == 0:
             continue
@@ -139,6 +144,29 @@ def check(
             continue
         detail = ("Signs: " + "; ".join(descriptions) + ".") if descriptions else None
         yield convo.finding(rule, view, start, end, kind=kind, detail=detail)
+
+
+def quiet(rule: Rule, screen: Screen) -> list[Finding | Notice] | None:
+    """Without a cut-in, a cut-off mark or a protest, only timestamps could flag."""
+    if screen.timed:
+        return None
+    both = Role.CUSTOMER in screen.roles and Role.AGENT in screen.roles
+    return [_untimed_notice(rule, screen)] if both else []
+
+
+def _untimed(transcript: Transcript) -> bool:
+    """Both speakers spoke, and the turns have no times: the timing check cannot run."""
+    roles = {turn.role for turn in transcript.turns}
+    return Role.CUSTOMER in roles and Role.AGENT in roles and not transcript.has_timing
+
+
+def _untimed_notice(rule: Rule, convo: Conversation | Screen) -> Notice:
+    return notice(
+        rule,
+        convo,
+        f"timing check not run: {convo.transcript.missing_timing()}; "
+        "only textual signs of cutting in were checked",
+    )
 
 
 def _customer_neighbours(
@@ -224,7 +252,7 @@ def _cut_off_mark(rule: Rule, convo: Conversation, customer: TurnView) -> tuple[
         found = group(rule, customer, name)
         if found is None:
             continue
-        for hit in found.finditer(tail):
+        for hit in convo.tail_hits(found, customer):
             if hit.end == len(tail):
                 if strength is None:
                     return None

@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..model import Transcript
 from ..roles import RoleTable
 from .aws import transcript_from_aws
-from .canonical import transcript_from_obj
+from .canonical import plain_transcript, transcript_from_obj
 from .chat import is_message_list, transcript_from_chat_object, transcript_from_messages
 from .common import kind
 from .jsondoc import parse_json
@@ -151,6 +151,12 @@ def read_jsonl(source: Source, roles: RoleTable) -> Iterator[ReadItem]:
             continue
         try:
             data = parse_json(line, source.label, line_offset=number - 1)
+            if type(data) is dict and "turns" in data:
+                # The canonical shape's plain kind, read quickly (else in full below).
+                found = plain_transcript(data, source.label, roles, number)
+                if found is not None:
+                    yield found
+                    continue
             if isinstance(data, list):
                 # A bare message list per line: the only list a JSONL line can hold.
                 yield transcript_from_messages(

@@ -1,0 +1,350 @@
+"""The screen: one scan of each turn, and which rules a transcript needs judging by.
+
+``LanguageIndex`` (one per linter and language) knows every pattern group its
+rules and the escalation detector read in that language, and, per rule, the
+ones that *lead*: groups whose hit can give a finding on its own (a trigger),
+as opposed to groups that only qualify hits of others (backchannels, a
+customer's request). ``Screen`` scans each turn of a transcript once
+(``scan.py``) and tells, per rule, whether any leading group has a candidate
+in a turn where that group is searched. A rule with none is *quiet* on the
+transcript: its logic type's ``quiet`` hook gives what its check would give
+(usually nothing, or a notice), without building the conversation, locating
+quotes or running a single ``regex``. Most real transcripts are quiet for
+every rule (issue #14: 27 % have any candidate at all).
+
+The screen is exact, not approximate: every candidate set is a superset of
+the patterns that match (``prefilter.py``, ``literals.py``), and the quiet
+hooks are compared with the checks themselves (tests/test_screen.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .escalation import EscalationDetector
+from .languages import LanguageProfile
+from .model import Role, Transcript, Turn
+from .patterns import PatternGroup
+from .scan import EACH, TAGS, Look, Scanner, scanner
+from .textprep import analyse
+
+if TYPE_CHECKING:
+    from .rulepack import Rule
+
+_ROLES = (Role.AGENT, Role.CUSTOMER)
+
+
+class LanguageIndex:
+    """What the screen looks for in one language, and which of it leads, per rule.
+
+    ``candidates`` holds every group (a turn's candidates, for the rules that
+    are checked); ``lead`` only the groups that lead, in turns of the role each
+    is searched in (the screen's question), each looked for as its ``GroupSpec``
+    allows (at the end of a turn, or as several hits), and the escalation
+    detector's listed signals in customer turns (could the customer be upset
+    at all?). Each is built on first use: a transcript no rule is checked on
+    never needs ``candidates``.
+    """
+
+    def __init__(
+        self, rules: Sequence[Rule], options: Sequence[Mapping[str, Any]], lang: LanguageProfile
+    ) -> None:
+        self.profile = lang
+        self.rules = rules
+        self.options = options
+        self._lead: Lead | None = None
+        self._candidates: Scanner | None = None
+
+    @property
+    def candidates(self) -> Scanner:
+        if self._candidates is None:
+            groups: list[PatternGroup] = []
+            for rule in self.rules:
+                pack = rule.packs.get(self.profile.code)
+                if pack is not None:
+                    groups += [g for g in pack.groups.values() if g.specs]
+            groups += detector_groups(self.profile).values()
+            self._candidates = scanner(_unique((g, EACH) for g in groups))
+        return self._candidates
+
+    @property
+    def lead(self) -> Lead:
+        if self._lead is None:
+            self._lead = Lead(self.rules, self.options, self.profile)
+        return self._lead
+
+
+class Lead:
+    """The groups that lead in one language's turns, each tagged with the role
+    whose turns it is searched in (one scan covers both roles: ``scan_tagged``),
+    and per rule the entries that lead, when each role speaks only this language
+    and when one does not."""
+
+    def __init__(
+        self, rules: Sequence[Rule], options: Sequence[Mapping[str, Any]], lang: LanguageProfile
+    ) -> None:
+        customer = Look(tag=TAGS[1])
+        signals = detector_groups(lang)
+        names = EscalationDetector.default().listed_signals
+        listed = [signals[k] for k in names if k in signals]
+        wanted: list[list[tuple[PatternGroup, Look, Look]]] = []
+        for rule, rule_options in zip(rules, options, strict=True):
+            leads: list[tuple[PatternGroup, Look, Look]] = []
+            wanted.append(leads)
+            if rule.logic_type.detector_leads:
+                # Whatever the rule's own packs: a customer turn in another
+                # language than the conversation's is judged in its own.
+                leads += [(group, customer, customer) for group in listed]
+            pack = rule.packs.get(lang.code)
+            if pack is None:
+                continue
+            for spec in rule.logic_type.groups:
+                group = pack.group(spec.name)
+                if not spec.leads or not group or not group.specs:
+                    continue
+                tag = TAGS[_ROLES.index(Role(spec.searched_in))]
+                look = Look(at_end=spec.at_end, tag=tag)
+                # Hits in turns of other languages count too, so a repeat is
+                # demanded only when every turn of the role is in this language.
+                alone = look
+                if spec.leads_from is not None and spec.leads_from(rule_options) > 1:
+                    alone = Look(repeat=spec.leads_from(rule_options), tag=tag)
+                leads.append((group, alone, look))
+        looked = [(g, look) for leads in wanted for g, a, b in leads for look in (a, b)]
+        self.scanner: Scanner = scanner(_unique([*looked, *((g, customer) for g in listed)]))
+        #: Per rule (in the linter's order): the entries that lead, when each
+        #: role speaks only this language and when one does not.
+        self.leading: tuple[tuple[frozenset[int], frozenset[int]], ...] = tuple(
+            (
+                frozenset().union(*(self.scanner.entries(g, a) for g, a, _ in leads)),
+                frozenset().union(*(self.scanner.entries(g, b) for g, _, b in leads)),
+            )
+            for leads in wanted
+        )
+        #: The entries that are the detector's listed signals in customer turns.
+        self.signals: frozenset[int] = frozenset().union(
+            *(self.scanner.entries(g, customer) for g in listed)
+        )
+        #: Every entry that leads for some rule (a scan with none of them: no rule leads).
+        self.any_lead: frozenset[int] = frozenset().union(*(a | b for a, b in self.leading))
+
+
+def _unique(groups: Iterable[tuple[PatternGroup, Look]]) -> list[tuple[PatternGroup, Look]]:
+    return list({(id(group), look): (group, look) for group, look in groups}.values())
+
+
+def detector_groups(lang: LanguageProfile) -> dict[str, PatternGroup]:
+    """The concept groups the escalation detector reads in ``lang`` (none when
+    the language lacks one of its listed signals: it then reads none)."""
+    detector = EscalationDetector.default()
+    out = {}
+    if not detector.missing_concepts(lang):
+        out = {name: lang.concept(name) for name in detector.listed_signals}
+    if detector.calm_concept in lang.concepts:
+        out[detector.calm_concept] = lang.concept(detector.calm_concept)
+    return out
+
+
+class Spoken:
+    """What a turn seen by the rules says about its speaker (``turn`` is a ``Turn``)."""
+
+    turn: Turn
+
+    @property
+    def is_agent(self) -> bool:
+        return self.turn.role is Role.AGENT
+
+    @property
+    def is_customer(self) -> bool:
+        return self.turn.role is Role.CUSTOMER
+
+
+class ScreenedTurn(Spoken):
+    """One turn as the screen saw it: its analysis text, and (scanned when a rule
+    is checked) the entries of its language's candidate scanner that may match."""
+
+    __slots__ = (
+        "_candidates",
+        "analysis",
+        "index",
+        "language",
+        "lookup",
+        "placeholders",
+        "profile",
+        "turn",
+    )
+
+    def __init__(
+        self,
+        index: int,
+        turn: Turn,
+        language: str | None,
+        profile: LanguageProfile | None,
+        analysis: str,
+        placeholders: tuple[tuple[int, int], ...],
+        lookup: LanguageIndex | None,
+    ) -> None:
+        self.index = index
+        self.turn = turn
+        self.language = language
+        self.profile = profile
+        self.analysis = analysis
+        self.placeholders = placeholders
+        self.lookup = lookup
+        self._candidates: dict[int, tuple[int, ...]] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.analysis
+
+    def candidates(self, group: PatternGroup) -> tuple[int, ...] | None:
+        """The patterns of ``group`` that may match in this turn (in order), or
+        None when the scan does not cover the group (it then finds its own)."""
+        lookup = self.lookup
+        if lookup is None or not lookup.candidates.covers(group):
+            return None
+        if self._candidates is None:
+            found = lookup.candidates.scan(self.analysis) if self.analysis else ()
+            self._candidates = lookup.candidates.candidates(found)
+        return self._candidates.get(id(group), ())
+
+
+class Screen:
+    """A transcript's turns as the screen saw them, and per rule whether it leads.
+
+    Built for every transcript, so lean: the turns' analysis texts in a list,
+    their ``ScreenedTurn`` views made only when a rule is checked (``turns``).
+    """
+
+    def __init__(
+        self,
+        transcript: Transcript,
+        language: str,
+        codes: Sequence[str | None],
+        analysed: list[tuple[str, tuple[tuple[int, int], ...]]],
+        led: list[bool],
+        found: dict[str, tuple[int, ...] | None],
+        indexes: Mapping[str, LanguageIndex],
+        profiles: Mapping[str, LanguageProfile],
+        timed: bool,
+        roles: frozenset[Role],
+    ) -> None:
+        self.transcript = transcript
+        self.language = language
+        self._codes = codes
+        self._analysed = analysed
+        #: Per rule (in the linter's order): a leading group may have a hit.
+        self.led = led
+        self._found = found
+        self._indexes = indexes
+        self._profiles = profiles
+        self._turns: list[ScreenedTurn] | None = None
+        #: Whether every turn has a start and an end time (``Transcript.has_timing``).
+        self.timed = timed
+        #: The roles that speak in it.
+        self.roles = roles
+
+    @classmethod
+    def build(
+        cls,
+        transcript: Transcript,
+        language: str,
+        turn_languages: Sequence[str | None],
+        indexes: Mapping[str, LanguageIndex],
+        profiles: Mapping[str, LanguageProfile],
+        rules: int,
+    ) -> Screen:
+        """Each turn's analysis text, and one scan per language of all its turns
+        together, each opened by its role's tag, for what leads (``rules``: how many)."""
+        analysed = []
+        texts: dict[str, list[tuple[str, str]]] = {}
+        languages: dict[Role, set[str]] = {}
+        turns = transcript.turns
+        timed = bool(turns)
+        roles = set()
+        for turn, code in zip(turns, turn_languages, strict=True):
+            profile = profiles.get(code) if code else None
+            found = analyse(turn.text, profile.fold_map if profile else None)
+            analysed.append(found)
+            role = turn.role
+            roles.add(role)
+            if timed and (turn.start is None or turn.end is None):
+                timed = False
+            if code and found[0]:
+                texts.setdefault(code, []).append((TAGS[_ROLES.index(role)], found[0]))
+                languages.setdefault(role, set()).add(code)
+        led = [False] * rules
+        found_by: dict[str, tuple[int, ...] | None] = {}
+        # A role that speaks in more than one language: a repeat may be spread out.
+        mixed = any(len(codes) > 1 for codes in languages.values())
+        for code, tagged in texts.items():
+            lead = indexes[code].lead
+            found_by[code] = hits = lead.scanner.scan_tagged(tagged)
+            if hits is None:  # a text holds a tag character: roles cannot be told apart
+                led = [True] * rules
+                break
+            if not hits or lead.any_lead.isdisjoint(hits):
+                continue
+            for position, leads in enumerate(lead.leading):
+                if not led[position] and not leads[mixed].isdisjoint(hits):
+                    led[position] = True
+        return cls(
+            transcript,
+            language,
+            turn_languages,
+            analysed,
+            led,
+            found_by,
+            indexes,
+            profiles,
+            timed,
+            frozenset(roles),
+        )
+
+    @property
+    def turns(self) -> list[ScreenedTurn]:
+        """Each turn as the screen saw it, with its candidates (made on first use)."""
+        if self._turns is None:
+            self._turns = [
+                ScreenedTurn(
+                    i,
+                    turn,
+                    code,
+                    self._profiles.get(code) if code else None,
+                    analysis,
+                    placeholders,
+                    self._indexes.get(code) if code else None,
+                )
+                for i, (turn, code, (analysis, placeholders)) in enumerate(
+                    zip(self.transcript.turns, self._codes, self._analysed, strict=True)
+                )
+            ]
+        return self._turns
+
+    def texts(self, role: Role) -> list[str]:
+        """The analysis texts of one role's turns, in order."""
+        return [
+            analysis
+            for turn, (analysis, _) in zip(self.transcript.turns, self._analysed, strict=True)
+            if turn.role is role
+        ]
+
+    def languages(self, role: Role) -> list[LanguageProfile | None]:
+        """The language profiles of one role's turns, in order."""
+        return [
+            self._profiles.get(code) if code else None
+            for turn, code in zip(self.transcript.turns, self._codes, strict=True)
+            if turn.role is role
+        ]
+
+    def may_be_upset(self) -> bool:
+        """Whether the escalation detector could find the customer upset at any
+        point (``EscalationDetector.moods`` is all calm otherwise): a candidate
+        of one of its listed signals in a customer turn, or enough measured ones."""
+        for code, found in self._found.items():
+            if found is None or not self._indexes[code].lead.signals.isdisjoint(found):
+                return True
+        detector = EscalationDetector.default()
+        most = sum(detector.measured_most(text) for text in self.texts(Role.CUSTOMER))
+        return most >= detector.threshold

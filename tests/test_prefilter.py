@@ -1,0 +1,285 @@
+"""Every ``regex`` match is a prefilter candidate (prefilter.py), case folding included.
+
+The scan (scan.py) trusts the generated prefilters to say yes whenever the
+real pattern matches. Proved here three ways:
+
+* the facts about Unicode and the two engines the translation relies on,
+  checked over every code point (folding, word characters);
+* a differential test: generated text around every shipped pattern's own
+  words, with case changes, ß and ẞ, dotted and dotless i, the long s, the
+  Kelvin sign, full-width forms and curly apostrophes; wherever a pattern
+  matches, its prefilter must (each look: anywhere, at the end of a text,
+  repeated);
+* hand-made cases of each piece of syntax.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from functools import cache
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deescalate_lint.languages import profile, supported_languages
+from deescalate_lint.literals import fold
+from deescalate_lint.patterns import PatternGroup, PatternSpec
+from deescalate_lint.prefilter import (
+    PAD,
+    SPECIAL_RANGES,
+    folds_to_ascii_or_many,
+    prefilter,
+    special_characters,
+)
+from deescalate_lint.rulepack import load_rules
+from deescalate_lint.scan import Entry
+
+re2 = pytest.importorskip("re2")
+
+ALL = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+
+
+# -- the facts the translation relies on --------------------------------------
+
+
+def test_special_characters_are_all_in_their_ranges() -> None:
+    """Outside SPECIAL_RANGES no character folds to ASCII or to several characters."""
+    inside = set(special_characters())
+    found = {c for c in ALL if not c.isascii() and folds_to_ascii_or_many(c)}
+    assert found == inside
+    assert all(any(low <= ord(c) < high for low, high in SPECIAL_RANGES) for c in found)
+
+
+def test_no_non_word_character_folds_to_an_ascii_word_character() -> None:
+    """So ``[^0-9a-z_]`` before a match holds for whatever the character before folds to."""
+    bad = [c for c in regex.findall(r"\W", ALL) if regex.search(r"[0-9a-z_]", fold(c))]
+    assert bad == []
+
+
+def _pattern_characters() -> set[str]:
+    chars: set[str] = set()
+    for _where, group in shipped_groups():
+        for body in group.bodies:
+            chars.update(body)
+    return chars
+
+
+def test_characters_ignorecase_matches_fold_alike() -> None:
+    """Whenever ``regex.IGNORECASE`` matches a pattern's character with another
+    character, the two fold alike (checked against every cased character)."""
+    cased = "".join(regex.findall(r"[\p{Cased}\p{Lm}\p{Lo}\u0130\u0131]", ALL[:0x30000]))
+    bad = []
+    for char in sorted(_pattern_characters()):
+        if char.isascii() and not char.isalpha():
+            continue
+        compiled = regex.compile(regex.escape(char), regex.IGNORECASE)
+        for other in compiled.findall(cased):
+            if fold(other) != fold(char):
+                bad.append((char, other))
+    assert bad == []
+
+
+# -- the differential test ------------------------------------------------------
+
+
+@cache
+def shipped_groups() -> tuple[tuple[str, PatternGroup], ...]:
+    out = []
+    for rule in load_rules():
+        for language, pack in sorted(rule.packs.items()):
+            for name, group in sorted(pack.groups.items()):
+                out.append((f"{rule.slug}/{language}/{name}", group))
+    for language in supported_languages():
+        for name, group in sorted(profile(language).cues.items()):
+            out.append((f"languages/{language}/{name}", group))
+        for name, group in profile(language).concept_groups().items():
+            out.append((f"concepts/{language}/{name}", group))
+    return tuple(out)
+
+
+_WORDS = regex.compile(r"[^\W\d_]{1,}|[^\w\s]")
+_RUNS = regex.compile(r"\\[pPN]\{[^}]*\}|\\.|\[(?:\\.|[^\]])*\]|\{\d*,?\d*\}|[()?*+|.^$]")
+
+
+@cache
+def pieces(where: str) -> tuple[str, ...]:
+    """Text a group's patterns match: its rules' examples, and its own literal runs."""
+    language = where.split("/")[1]
+    found: list[str] = []
+    for rule in load_rules():
+        pack = rule.packs.get(language)
+        if pack:
+            found += [e.replace("[[", "").replace("]]", "") for e in pack.should_flag[:6]]
+    group = dict(shipped_groups())[where]
+    for body in group.bodies:
+        plain = _RUNS.sub(" ", body.replace(r"\s+", " ").replace(r"\x20", " "))
+        found += [run for run in plain.split("  ") if run.strip()][:6]
+        found += _WORDS.findall(plain)[:8]
+    return tuple(dict.fromkeys(p for p in found if p.strip()))
+
+
+#: Characters that fold, or match case-insensitively, in surprising ways.
+_SWAPS = {
+    "i": ["I", "İ", "ı"],
+    "I": ["i", "ı", "İ"],
+    "s": ["S", "ſ"],
+    "k": ["K", "\u212a"],
+    "a": ["A", "Ａ"],
+    "e": ["E", "Ｅ"],
+    "o": ["O", "Ｏ"],
+    "ß": ["ẞ", "SS", "ss"],
+    "'": ["\u2019", "'"],
+    " ": ["\u00a0", "  ", "\n"],
+}
+
+
+@st.composite
+def texts(draw: st.DrawFn, where: str) -> str:
+    chosen = draw(st.lists(st.sampled_from(pieces(where)), min_size=1, max_size=4))
+    text = draw(st.sampled_from([" ", ", ", "\n", "... "])).join(chosen)
+    if draw(st.booleans()):
+        text = text.replace("ss", "ß") if draw(st.booleans()) else text.upper()
+    out = []
+    for char in text:
+        change = draw(st.integers(0, 9))
+        if change == 0:
+            out.append(char.swapcase())
+        elif change == 1 and char in _SWAPS:
+            out.append(draw(st.sampled_from(_SWAPS[char])))
+        elif change == 2 and char.isascii() and char.isalpha():
+            out.append(chr(ord(char) + 0xFEE0))  # the full-width form
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@cache
+def _re2(source: str) -> object:
+    options = re2.Options()
+    options.max_mem = 64 << 20
+    return re2.compile(source, options)
+
+
+def _matches(entry: Entry, text: str) -> bool:
+    found = entry.prefilter()
+    if found is None:
+        return True  # unknown: always a candidate
+    scanned = fold(text) if found.folded else text
+    return bool(_re2(found.source).search(PAD + scanned + PAD + "\x00"))
+
+
+def _checked(where: str, group: PatternGroup, text: str) -> Iterator[str]:
+    """Problems: patterns whose matches the prefilter misses, in each look."""
+    tail = text.rstrip()
+    conventions = (group.ignore_case, group.word_boundaries)
+    hits = 0
+    for index, body in enumerate(group.bodies):
+        single = group._single(index)
+        if single.search(text) is None:
+            continue
+        if not _matches(Entry((body,), *conventions), text):
+            yield f"{where}[{index}] {body!r} matches {text!r}; its prefilter does not"
+        # Empty matches are never hits (``PatternGroup.finditer`` drops them): a
+        # concept that is only a look-ahead ("not_sympathy") ends every text.
+        at_end = any(
+            m.end() == len(tail) > m.start() for m in single.finditer(tail, overlapped=True)
+        )
+        if at_end and not _matches(Entry((body,), *conventions, at_end=True), text):
+            yield f"{where}[{index}] ends {tail!r}; its end prefilter does not match"
+    hits = sum(1 for h in group.finditer(text) if h.end > h.start)
+    for repeat in (2, 3):
+        if hits >= repeat and not _matches(Entry(group.bodies, *conventions, repeat=repeat), text):
+            yield f"{where}: {hits} hits in {text!r}; its repeat-{repeat} prefilter does not match"
+
+
+GROUPS = [where for where, group in shipped_groups() if group.specs]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_every_match_is_a_prefilter_candidate(data: st.DataObject) -> None:
+    where = data.draw(st.sampled_from(GROUPS))
+    group = dict(shipped_groups())[where]
+    text = data.draw(texts(where))
+    assert list(_checked(where, group, text)) == []
+
+
+@pytest.mark.parametrize("where", GROUPS)
+def test_every_example_match_is_a_candidate(where: str) -> None:
+    """Each group on its own pieces joined, unchanged and in capitals."""
+    group = dict(shipped_groups())[where]
+    text = " ".join(pieces(where))
+    for variant in (text, text.upper(), text.replace("ss", "ß"), text.replace("i", "İ")):
+        assert list(_checked(where, group, variant)) == []
+
+
+# -- the syntax, case by case ------------------------------------------------------
+
+
+def _candidate(source: str, text: str, word_boundaries: bool = True) -> bool:
+    return _matches(Entry((source,), True, word_boundaries), text)
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (r"(?<!not\s)sorry(?!\?)", "Sorry!"),  # look-arounds dropped
+        (r"\bguarantee\b", "GUARANTEE"),
+        (r"(?>ab|a)c", "ac"),  # atomic group: plain
+        (r"a++b", "aab"),  # possessive: plain
+        (r"stra(?:ss|ß)e", "STRASSE"),
+        (r"straße", "STRAẞE"),
+        (r"istanbul", "İSTANBUL"),
+        (r"kelvin", "\u212aELVIN"),
+        (r"\w+n't", "DOESN'T"),
+        (r"[a-z]{2,400}x", "abx"),  # large counts lose their bounds
+        (r"\p{Han}{2}", "中文"),
+        (r"[^.!?\n]{0,4}ok", "ß ok"),  # ß folds to two characters
+        (r"(?-i:NOW)", "NOW"),
+        (r"don't", "don't"),
+        (r"\x20\u00e9t\xe9", " ÉTÉ"),
+        (r"\N{LATIN SMALL LETTER A}b", "AB"),
+    ],
+)
+def test_syntax_matches_stay_candidates(source: str, text: str) -> None:
+    compiled = regex.compile(source, regex.IGNORECASE)
+    assert compiled.search(text), "the example should match"
+    assert _candidate(source, text)
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("no", "know now snow"),  # word edges kept
+        ("sorry", "sorrow"),
+        ("(?-i:NOW)", "now"),  # a case-sensitive pattern reads the text as is
+        ("guarantee", "warranty"),
+    ],
+)
+def test_prefilters_still_rule_out(source: str, text: str) -> None:
+    assert not _candidate(source, text)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"(a)\1", r"(?i)x", r"x{e<=1}", r"[[a-z]--[aeiou]]", r"(?(1)a|b)", r"\L<words>", r"\X"],
+)
+def test_unknown_syntax_is_always_a_candidate(source: str) -> None:
+    assert prefilter(source, True, True) is None
+    assert _candidate(source, "nothing like it")
+
+
+def test_a_repeat_needs_disjoint_matches() -> None:
+    group = PatternGroup.build("<test>", [PatternSpec("p", "sorry")], True, True)
+    entry = Entry(group.bodies, True, True, repeat=2)
+    assert _matches(entry, "Sorry, so sorry.")
+    assert not _matches(entry, "Sorry about that.")
+
+
+def test_an_end_entry_needs_the_match_at_the_end() -> None:
+    entry = Entry(("--",), True, True, at_end=True)
+    assert _matches(entry, "I was going to say --  \n")
+    assert not _matches(entry, "-- and then")
