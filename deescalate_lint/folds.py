@@ -15,7 +15,11 @@ hand-written list, which would miss most of the 4,000 characters.
 from __future__ import annotations
 
 import importlib.resources
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from functools import cache
+
+from .patterns import PatternSpec
 
 
 def _traditional_to_simplified() -> dict[int, str]:
@@ -37,3 +41,19 @@ FOLDS = {"traditional-to-simplified": _traditional_to_simplified}
 def fold_table(name: str) -> dict[int, str]:
     """The ``str.translate`` table of one named fold (built once)."""
     return FOLDS[name]()
+
+
+def folded_specs(
+    specs: Sequence[PatternSpec], fold: Mapping[int, str] | None
+) -> tuple[PatternSpec, ...]:
+    """Patterns read the folded text, so they are folded too: a pack entry
+    written in traditional characters (Cantonese 係) still matches."""
+    if not fold:
+        return tuple(specs)
+    out = []
+    for spec in specs:
+        attrs = dict(spec.attrs)
+        if "near_parts" in attrs:
+            attrs["near_parts"] = tuple(part.translate(fold) for part in attrs["near_parts"])
+        out.append(replace(spec, source=spec.source.translate(fold), attrs=attrs))
+    return tuple(out)

@@ -25,7 +25,7 @@ from typing import Any
 import regex
 
 from .errors import RulePackError
-from .folds import FOLDS, fold_table
+from .folds import FOLDS, fold_table, folded_specs
 from .patterns import PatternGroup, specs_from_data
 from .resources import read_toml, shipped_rules_dir
 
@@ -124,7 +124,9 @@ class LanguageProfile:
         from .concepts import expand_specs
 
         specs = expand_specs(where, specs_from_data(where, group, items), self)
-        return PatternGroup.build(where, specs, self.word_boundaries, self.ignore_case)
+        return PatternGroup.build(
+            where, folded_specs(specs, self.fold_map), self.word_boundaries, self.ignore_case
+        )
 
     def concept(self, name: str) -> PatternGroup:
         """One concept list compiled on its own (the detector's signals)."""
@@ -239,10 +241,17 @@ def load_profile(
     word_boundaries = bool(data.get("word_boundaries", True))
     ignore_case = bool(data.get("ignore_case", True))
     scope = data.get("scope", {})
+    fold = data.get("analysis", {}).get("fold")
+    if fold is not None and fold not in FOLDS:
+        known = ", ".join(sorted(FOLDS))
+        raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
     cues = {
         name: PatternGroup.build(
             f"{where} scope.{name}",
-            specs_from_data(where, name, scope.get(name, [])),
+            folded_specs(
+                specs_from_data(where, name, scope.get(name, [])),
+                fold_table(fold) if fold else None,
+            ),
             word_boundaries,
             ignore_case,
         )
@@ -254,10 +263,6 @@ def load_profile(
     detection = data.get("detection", {})
     tokeniser = data.get("tokeniser", {})
     near = data.get("near", {})
-    fold = data.get("analysis", {}).get("fold")
-    if fold is not None and fold not in FOLDS:
-        known = ", ".join(sorted(FOLDS))
-        raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
     # A whole word: "\w+" alone could split one long word into many tokens,
     # and the gap's backtracking over those splits grows exponentially.
     default_token = r"\w+(?!\w)" if word_boundaries else r"\w"
