@@ -36,7 +36,7 @@ CASES: list[tuple[str, Lines]] = [
         "refund-call",
         [
             ("客户", "我退货寄回去两个星期了，退款到现在还没到账。"),
-            ("客服", "不好意思让您久等了，麻烦提供一下订单号。"),
+            ("客服", "两个星期还没到账，确实让人着急，不好意思让您久等了。麻烦提供一下订单号。"),
             ("客户", "订单号是2024110587。"),
             ("客服", "查到了，仓库昨天已经验货，退款预计三个工作日内到账。"),
         ],
@@ -239,6 +239,7 @@ EXPECTED_FINDINGS: dict[str, list[tuple[str, str]]] = {
     "over-apology": [("over-apologising", "真的很对不起")],
     "email-redirect": [
         ("missing-empathy", "那您在官网上提交一个工单吧"),
+        ("no-recap", "您在官网上提交"),  # the first next step, with no recap before it
         ("email-when-call-needed", "在官网上提交一个工单"),
     ],
     "promise": [("unrealistic-promise", "绝对能到")],
