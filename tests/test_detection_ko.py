@@ -95,8 +95,9 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
             ("고객", "이게 말이 돼요? 벌써 세 번째 전화예요!!"),
             ("상담원", "자세한 내용은 메일로 보내 주세요."),
         ),
-        # Sent to e-mail, and not a word for the third call.
-        frozenset({"email-when-call-needed", "missing-empathy"}),
+        # Sent to e-mail (the first next step, with no recap), and not a word
+        # for the third call.
+        frozenset({"email-when-call-needed", "missing-empathy", "no-recap"}),
     ),
     (
         "cut-in",
@@ -192,7 +193,7 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
         ),
         # The customer's swearing is never a finding; the agent's bare apology
         # (no word for a month of trouble) and cold hand-off to another team are.
-        frozenset({"missing-empathy", "escape"}),
+        frozenset({"missing-empathy", "escape", "no-recap"}),
     ),
     (
         "numbers-and-dates",
