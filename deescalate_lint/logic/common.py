@@ -61,7 +61,9 @@ def group(rule: Rule, view: TurnView, name: str) -> PatternGroup | None:
     return pack.group(name) if pack else None
 
 
-_OPENING = regex.compile(r"\s*([^.;!?。！？\n]+)")
+#: A period after a short capitalised word (Mr., Ms., Dr., Mag.) is an
+#: abbreviation, not a sentence end: "Ms. Moreno," is not a sentence.
+_OPENING = regex.compile(r"\s*((?:[^.;!?。！？\n]|(?<=\b\p{Lu}\p{Ll}{0,2})\.(?=[ \t]))+)")
 #: Social-media handles the reply opens with (not words of the reply).
 _HANDLES = regex.compile(r"\s*(?:@[\w.\-]+[:,]?\s+)+")
 #: A first line that only greets: short, ending in a comma or colon.
