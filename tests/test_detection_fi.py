@@ -133,7 +133,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "vihainen-sahkoposti",
-        {"DL105", "DL106"},  # sent to e-mail, and nothing for three weeks of waiting
+        {"DL105", "DL106", "DL110"},  # sent to e-mail, nothing for the wait, no recap
         """
         Asiakas: Tää on ihan naurettavaa, mä odotan jo kolmatta viikkoa!!
         Asiakaspalvelija: Lähettäkää meille sähköpostia tilausnumeron kanssa.
@@ -169,7 +169,7 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "pitka-puhelu",
-        {"DL101", "DL102", "DL103", "DL104", "DL105", "DL106"},
+        {"DL101", "DL102", "DL103", "DL104", "DL105", "DL106", "DL110"},
         """
         Asiakaspalvelija: Kodinkone Oy, Jenni puhelimessa, miten voin auttaa?
         Asiakas: Mun pesukone piti toimittaa maanantaina, mä otin vapaata töistä
