@@ -38,9 +38,9 @@ FOLDS = {"traditional-to-simplified": _traditional_to_simplified}
 
 
 @cache
-def fold_table(name: str) -> dict[int, str]:
-    """The ``str.translate`` table of one named fold (built once)."""
-    return FOLDS[name]()
+def fold_table(name: str | None) -> dict[int, str] | None:
+    """The ``str.translate`` table of one named fold (built once); None for no fold."""
+    return FOLDS[name]() if name else None
 
 
 def folded_specs(

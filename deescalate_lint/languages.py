@@ -117,7 +117,7 @@ class LanguageProfile:
     @property
     def fold_map(self) -> Mapping[int, str] | None:
         """The ``str.translate`` table of its fold, or None (textprep.analyse)."""
-        return fold_table(self.fold) if self.fold else None
+        return fold_table(self.fold)
 
     def compile(self, where: str, group: str, items: Any) -> PatternGroup:
         """Compile a pattern list with this language's conventions and concepts."""
@@ -248,10 +248,7 @@ def load_profile(
     cues = {
         name: PatternGroup.build(
             f"{where} scope.{name}",
-            folded_specs(
-                specs_from_data(where, name, scope.get(name, [])),
-                fold_table(fold) if fold else None,
-            ),
+            folded_specs(specs_from_data(where, name, scope.get(name, [])), fold_table(fold)),
             word_boundaries,
             ignore_case,
         )
