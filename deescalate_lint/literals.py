@@ -23,7 +23,10 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+from .diskmemo import DiskMemo, fingerprint
 
 if sys.version_info >= (3, 11):
     _sre_constants: Any = importlib.import_module("re._constants")
@@ -79,6 +82,16 @@ def requirements(source: str, ignore_case: bool) -> tuple[Requirement, ...] | No
     has "there" but no "stop" cannot match, which one requirement alone
     would not show. None when nothing is known (the pattern is always searched).
     """
+    found = _MEMO.get((source, ignore_case), lambda: _requirements(source, ignore_case))
+    return None if found is None else tuple(frozenset(r) for r in found)
+
+
+#: Requirements kept between processes: parsing every pattern with the
+#: standard library's parser is most of the literal engine's start-up.
+_MEMO = DiskMemo("requirements", fingerprint(Path(__file__)) + "-" + sys.version.split()[0])
+
+
+def _requirements(source: str, ignore_case: bool) -> tuple[tuple[str, ...], ...] | None:
     braces = _BRACES_OK.sub("", source)
     if _UNSAFE.search(source) or "{" in braces or "}" in braces:
         return None
@@ -89,7 +102,7 @@ def requirements(source: str, ignore_case: bool) -> tuple[Requirement, ...] | No
     found = {frozenset(_fold(s, ignore_case) for s in r) for r in _sequence(list(parsed))}
     if not found:
         return None
-    return tuple(sorted(found, key=_selectivity, reverse=True))
+    return tuple(tuple(sorted(r)) for r in sorted(found, key=_selectivity, reverse=True))
 
 
 def _selectivity(requirement: Requirement) -> tuple[int, int, tuple[str, ...]]:

@@ -1,0 +1,143 @@
+"""A content-keyed memo kept on disk between processes.
+
+A cold start would otherwise spend most of its time parsing the rule packs'
+TOML and translating about 900 patterns into RE2 prefilters (issue #14: 0.6 of
+0.8 s for one clean template). Both are pure functions of text, so their
+results are stored under that text (or its hash) and reused by the next
+process, as ruff keeps its cache.
+
+* Values are stored with ``marshal``: plain data only (str, bytes, numbers,
+  tuples, lists, dicts), so loading a memo never runs code, and each ``get``
+  returns a fresh copy that callers may change.
+* One file per namespace, named by the Python version (marshal's format is
+  version-bound) and a fingerprint of the code that computes the values, so a
+  changed prefilter translator never reads an old answer.
+* A missing, unreadable, corrupt or unwritable cache only costs the time it
+  would have saved: the memo then computes, and the result is the same.
+* ``DEESCALATE_LINT_CACHE_DIR`` moves the folder (default: the user's cache
+  folder, ``$XDG_CACHE_HOME/deescalate-lint`` or ``~/.cache/deescalate-lint``);
+  ``DEESCALATE_LINT_NO_CACHE=1`` turns it off. Nothing is written beside the
+  inputs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: Raised by marshal for data it cannot store (dates, custom objects).
+_UNSTORABLE = (ValueError, TypeError)
+#: A memo file above this many entries, most of them unused by this process,
+#: is rewritten with only the used ones (rule packs that changed leave old keys).
+_PRUNE_ABOVE = 4096
+
+
+def cache_dir() -> Path | None:
+    """The memo folder, or None when caching is turned off."""
+    if os.environ.get("DEESCALATE_LINT_NO_CACHE", "") not in ("", "0"):
+        return None
+    explicit = os.environ.get("DEESCALATE_LINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "deescalate-lint"
+
+
+def fingerprint(*sources: Path) -> str:
+    """A short hash of the files whose code computes a memo's values."""
+    digest = hashlib.blake2b(digest_size=8)
+    for source in sources:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(b"\x00missing")
+    return digest.hexdigest()
+
+
+def content_key(data: bytes) -> bytes:
+    """The key of a value computed from ``data`` alone."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class DiskMemo:
+    """Values by key, read from one file on first use and written back at exit."""
+
+    def __init__(self, namespace: str, code: str) -> None:
+        version = f"py{sys.version_info[0]}{sys.version_info[1]}"
+        self.name = f"{namespace}-{version}-{code}.marshal"
+        self._stored: dict[Hashable, bytes] | None = None
+        self._used: set[Hashable] = set()
+        self._dirty = False
+        self._registered = False
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value stored under ``key``, computed (and stored) if there is none."""
+        stored = self._load()
+        found = stored.get(key)
+        if found is not None:
+            try:
+                value: T = marshal.loads(found)
+            except (EOFError, ValueError, TypeError):
+                pass
+            else:
+                self._used.add(key)
+                return value
+        value = compute()
+        try:
+            stored[key] = marshal.dumps(value)  # type: ignore[arg-type]  # checked at run time
+        except _UNSTORABLE:
+            return value
+        self._used.add(key)
+        self._dirty = True
+        if not self._registered:
+            self._registered = True
+            atexit.register(self.flush)
+        return value
+
+    def flush(self) -> None:
+        """Write new values back (atomically: parallel processes may race)."""
+        folder = cache_dir()
+        if not self._dirty or folder is None or self._stored is None:
+            return
+        stored = self._stored
+        if len(stored) > _PRUNE_ABOVE and len(stored) > 2 * len(self._used):
+            stored = {k: v for k, v in stored.items() if k in self._used}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".memo-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    marshal.dump(stored, out)
+                os.replace(temporary, folder / self.name)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # a read-only or full disk: the next process computes again
+        self._dirty = False
+
+    def _load(self) -> dict[Hashable, bytes]:
+        if self._stored is None:
+            self._stored = _read(cache_dir(), self.name)
+        return self._stored
+
+
+def _read(folder: Path | None, name: str) -> dict[Hashable, bytes]:
+    if folder is None:
+        return {}
+    try:
+        data: Any = marshal.loads((folder / name).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, bytes) for v in data.values()):
+        return {}
+    return data

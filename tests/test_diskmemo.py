@@ -1,0 +1,151 @@
+"""The on-disk memo behind a fast cold start: same answers, never an error of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deescalate_lint.diskmemo import DiskMemo, cache_dir
+from deescalate_lint.errors import RulePackError
+from deescalate_lint.resources import read_toml
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    where = tmp_path / "cache"
+    monkeypatch.setenv("DEESCALATE_LINT_CACHE_DIR", str(where))
+    monkeypatch.delenv("DEESCALATE_LINT_NO_CACHE", raising=False)
+    return where
+
+
+def _counting(value: object) -> tuple[list[int], object]:
+    calls: list[int] = []
+
+    def compute() -> object:
+        calls.append(1)
+        return value
+
+    return calls, compute
+
+
+def test_a_flushed_value_is_read_by_the_next_process_without_computing(folder: Path) -> None:
+    first = DiskMemo("unit", "v1")
+    calls, compute = _counting({"a": [1, 2], "b": ("x", None)})
+    assert first.get(("key", True), compute) == {"a": [1, 2], "b": ("x", None)}
+    first.flush()
+    assert calls == [1]
+    second = DiskMemo("unit", "v1")  # a new process: nothing in memory
+    calls2, compute2 = _counting("never")
+    assert second.get(("key", True), compute2) == {"a": [1, 2], "b": ("x", None)}
+    assert calls2 == []
+
+
+def test_a_changed_code_fingerprint_never_reads_old_values(folder: Path) -> None:
+    old = DiskMemo("unit", "v1")
+    old.get("k", lambda: "old answer")
+    old.flush()
+    assert DiskMemo("unit", "v2").get("k", lambda: "new answer") == "new answer"
+
+
+def test_each_get_returns_a_fresh_copy(folder: Path) -> None:
+    memo = DiskMemo("unit", "v1")
+    value = memo.get("k", lambda: {"list": [1]})
+    value["list"].append(2)  # type: ignore[index]
+    assert memo.get("k", lambda: {"list": []}) == {"list": [1]}
+
+
+def test_a_corrupt_file_is_rebuilt_silently(folder: Path) -> None:
+    memo = DiskMemo("unit", "v1")
+    folder.mkdir(parents=True)
+    (folder / memo.name).write_bytes(b"\x00garbage, not marshal")
+    assert DiskMemo("unit", "v1").get("k", lambda: 42) == 42
+
+
+def test_an_unwritable_folder_costs_only_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DEESCALATE_LINT_CACHE_DIR", str(blocker / "cache"))
+    memo = DiskMemo("unit", "v1")
+    assert memo.get("k", lambda: "computed") == "computed"
+    memo.flush()  # no exception
+    assert not (blocker / "cache").exists()
+
+
+def test_values_marshal_cannot_store_are_computed_every_time(folder: Path) -> None:
+    import datetime
+
+    memo = DiskMemo("unit", "v1")
+    day = datetime.date(2026, 12, 4)
+    assert memo.get("k", lambda: day) == day
+    memo.flush()
+    assert not folder.exists()  # nothing storable was added
+
+
+def test_switched_off_it_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEESCALATE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DEESCALATE_LINT_NO_CACHE", "1")
+    assert cache_dir() is None
+    memo = DiskMemo("unit", "v1")
+    assert memo.get("k", lambda: 1) == 1
+    memo.flush()
+    assert not (tmp_path / "cache").exists()
+
+
+def test_read_toml_gives_the_parser_s_answer_and_names_a_non_utf8_file(
+    folder: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text('[group]\npatterns = ["a b", "c"]\nweight = 2\n', encoding="utf-8")
+    expected = {"group": {"patterns": ["a b", "c"], "weight": 2}}
+    assert read_toml(good) == expected
+    assert read_toml(good) == expected  # from the memo
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b'name = "\xff"\n')
+    with pytest.raises(RulePackError, match="not UTF-8") as caught:
+        read_toml(bad)
+    assert str(bad) in str(caught.value)
+
+
+def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) -> None:
+    """Three processes: no cache, an empty cache (which it fills), a full cache."""
+    template = tmp_path / "reply.txt"
+    template.write_text(
+        "Unfortunately that's our policy. I guarantee it will arrive tomorrow.\n", encoding="utf-8"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEESCALATE_LINT_")}
+    outputs = []
+    for extra in (
+        {"DEESCALATE_LINT_NO_CACHE": "1"},
+        {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
+        {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
+    ):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from deescalate_lint.cli import main; sys.exit(main())",
+                str(template),
+                "--format",
+                "json",
+                "--isolated",
+            ],
+            capture_output=True,
+            text=True,
+            env={**env, **extra},
+            cwd=REPO,
+            check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0], "the template should have findings"
+    assert any(path.name.startswith("prefilter-") for path in (tmp_path / "c").iterdir())
