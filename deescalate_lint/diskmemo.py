@@ -27,7 +27,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,6 +110,8 @@ class DiskMemo:
         stored = self._stored
         if len(stored) > _PRUNE_ABOVE and len(stored) > 2 * len(self._used):
             stored = {k: v for k, v in stored.items() if k in self._used}
+        import tempfile  # only when something new is written
+
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".memo-")

@@ -27,7 +27,7 @@ import pickle
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -121,6 +121,8 @@ def lint_plan_parallel(
                 yield from entry[1].run_source(entry[0])
         return
     blobs: dict[int, bytes] = {}
+    from concurrent.futures import ProcessPoolExecutor  # only with --jobs: a cold start skips it
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: deque[tuple[Future[Any], _Unit]] = deque()
         limit = jobs * IN_FLIGHT_PER_JOB

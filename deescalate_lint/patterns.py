@@ -22,6 +22,7 @@ Pattern conventions (documented for rule authors in docs/rule-packs.md):
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -85,32 +86,29 @@ def _shipped(where: str) -> bool:
     return where.startswith(str(shipped_rules_dir()) + os.sep)
 
 
+#: What ``expand_spaces`` steps over whole: an escape, a character class, a run
+#: of spaces, a run of anything else (a lone backslash at the end last).
+_SPACE_TOKENS = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]?| +|[^\\\[ ]+|\\", re.S)
+
+
 def expand_spaces(source: str) -> str:
-    """Turn each literal space outside a character class into ``\\s+``."""
+    """Turn each run of literal spaces outside a character class into ``\\s+``.
+
+    A space that a quantifier follows stays one white-space character (``\\s``),
+    so " ?" keeps meaning an optional space. Token by token (``_SPACE_TOKENS``)
+    rather than character by character: every pattern passes here at start-up.
+    """
     out: list[str] = []
-    in_class = False
-    escaped = False
-    for position, char in enumerate(source):
-        if escaped:
-            out.append(char)
-            escaped = False
-        elif char == "\\":
-            out.append(char)
-            escaped = True
-        elif char == "[" and not in_class:
-            in_class = True
-            out.append(char)
-        elif char == "]" and in_class:
-            in_class = False
-            out.append(char)
-        elif char == " " and not in_class:
-            quantified = source[position + 1 : position + 2] in ("?", "*", "+", "{")
-            if quantified:
-                out.append(r"\s")  # " ?" means an optional space: keep the quantifier's meaning
-            elif not (out and out[-1] == r"\s+"):
+    for token in _SPACE_TOKENS.finditer(source):
+        text = token.group()
+        if text[0] != " ":
+            out.append(text)
+        elif source[token.end() : token.end() + 1] in ("?", "*", "+", "{"):
+            if len(text) > 1:
                 out.append(r"\s+")
+            out.append(r"\s")  # keep the quantifier's meaning
         else:
-            out.append(char)
+            out.append(r"\s+")
     return "".join(out)
 
 

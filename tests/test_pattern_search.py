@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deescalate_lint.errors import RulePackError
-from deescalate_lint.patterns import PatternGroup, PatternSpec
+from deescalate_lint.patterns import PatternGroup, PatternSpec, expand_spaces
 
 
 def _group(*sources: str, word_boundaries: bool = True) -> PatternGroup:
@@ -120,3 +120,54 @@ def test_a_long_losing_pattern_hands_over_to_the_alternation() -> None:
     text = "sorry " * 2000
     assert group._merge_singles((0, 1), text, time.monotonic() + 60) is None
     assert _merged(group, text) == _alternation(group, text)
+
+
+# --- expand_spaces: a pattern's literal spaces become white space --------------
+
+
+def _expand_spaces_by_character(source: str) -> str:
+    """The rule, stated one character at a time (the oracle for the tokeniser)."""
+    out: list[str] = []
+    in_class = escaped = False
+    for position, char in enumerate(source):
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif char == "[" and not in_class:
+            in_class = True
+            out.append(char)
+        elif char == "]" and in_class:
+            in_class = False
+            out.append(char)
+        elif char == " " and not in_class:
+            if source[position + 1 : position + 2] in ("?", "*", "+", "{"):
+                out.append(r"\s")
+            elif not (out and out[-1] == r"\s+"):
+                out.append(r"\s+")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("not my fault", r"not\s+my\s+fault"),
+        ("a   b", r"a\s+b"),
+        ("a ?b", r"a\s?b"),
+        ("a  ?b", r"a\s+\s?b"),
+        ("[a b] c", r"[a b]\s+c"),
+        (r"a\ b c", r"a\ b\s+c"),
+        ("a\\", "a\\"),
+    ],
+)
+def test_expand_spaces_examples(source: str, expected: str) -> None:
+    assert expand_spaces(source) == expected
+
+
+@given(st.text(alphabet=" \\[]?*+{ab", max_size=16))
+def test_expand_spaces_matches_the_character_rule(source: str) -> None:
+    assert expand_spaces(source) == _expand_spaces_by_character(source)
