@@ -73,7 +73,10 @@ class DiskMemo:
     def __init__(self, namespace: str, code: str) -> None:
         version = f"py{sys.version_info[0]}{sys.version_info[1]}"
         self.name = f"{namespace}-{version}-{code}.marshal"
+        self._family = f"{namespace}-{version}-"
         self._stored: dict[Hashable, bytes] | None = None
+        #: The folder the memo was read from, and is written back to.
+        self._folder: Path | None = None
         self._used: set[Hashable] = set()
         self._dirty = False
         self._registered = False
@@ -104,7 +107,7 @@ class DiskMemo:
 
     def flush(self) -> None:
         """Write new values back (atomically: parallel processes may race)."""
-        folder = cache_dir()
+        folder = self._folder
         if not self._dirty or folder is None or self._stored is None:
             return
         stored = self._stored
@@ -122,13 +125,18 @@ class DiskMemo:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+            # Files this namespace wrote for older code are never read again.
+            for old in folder.glob(f"{self._family}*.marshal"):
+                if old.name != self.name:
+                    old.unlink(missing_ok=True)
         except OSError:
             return  # a read-only or full disk: the next process computes again
         self._dirty = False
 
     def _load(self) -> dict[Hashable, bytes]:
         if self._stored is None:
-            self._stored = _read(cache_dir(), self.name)
+            self._folder = cache_dir()
+            self._stored = _read(self._folder, self.name)
         return self._stored
 
 

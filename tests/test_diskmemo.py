@@ -51,7 +51,10 @@ def test_a_changed_code_fingerprint_never_reads_old_values(folder: Path) -> None
     old = DiskMemo("unit", "v1")
     old.get("k", lambda: "old answer")
     old.flush()
-    assert DiskMemo("unit", "v2").get("k", lambda: "new answer") == "new answer"
+    new = DiskMemo("unit", "v2")
+    assert new.get("k", lambda: "new answer") == "new answer"
+    new.flush()
+    assert sorted(p.name for p in folder.iterdir()) == [new.name]  # the old file is gone
 
 
 def test_each_get_returns_a_fresh_copy(folder: Path) -> None:
@@ -149,3 +152,16 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0], "the template should have findings"
     assert any(path.name.startswith("prefilter-") for path in (tmp_path / "c").iterdir())
+
+
+def test_values_go_back_to_the_folder_they_were_read_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A memo written at exit (atexit) must not land in a folder chosen later."""
+    monkeypatch.setenv("DEESCALATE_LINT_CACHE_DIR", str(tmp_path / "first"))
+    memo = DiskMemo("unit", "v1")
+    memo.get("k", lambda: 1)
+    monkeypatch.setenv("DEESCALATE_LINT_CACHE_DIR", str(tmp_path / "second"))
+    memo.flush()
+    assert (tmp_path / "first" / memo.name).is_file()
+    assert not (tmp_path / "second").exists()
