@@ -5,7 +5,9 @@ upset customer to email, escaping, joking, missing empathy, no recap. What
 counts is data: ``rules/detectors/escalation/detector.toml`` names the
 signals and their weights, and each signal is a concept of the same name in
 ``rules/concepts/<code>.toml``. Two signals are measured rather than
-listed: ``shouting`` (mostly capital letters) and ``exclaiming`` ("!!", "?!").
+listed: ``shouting`` (mostly capital letters), ``emphasis`` (one word in
+capitals in an otherwise normal turn: "I want someone to actually FIND it")
+and ``exclaiming`` ("!!", "?!").
 Negated mentions ("I don't want to cancel") do not count.
 
 Two judgements (docs/escalation.md explains both with examples):
@@ -39,10 +41,11 @@ if TYPE_CHECKING:
     from .languages import LanguageProfile
 
 #: Words of cased letters only: a Han run with one capital ("苏A", a plate
-#: number in a Chinese turn) is not a shouted word.
-_CASED_WORD = regex.compile(r"(?<![\p{L}'])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}'])")
+#: number in a Chinese turn) is not a shouted word, nor are the letters of a
+#: code with digits ("KFY4AOHGQ", an account id) or of a @handle or #tag.
+_CASED_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}\p{N}'_])")
 #: Signals measured in code, not listed as concepts.
-MEASURED = ("shouting", "exclaiming")
+MEASURED = ("shouting", "exclaiming", "emphasis")
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class EscalationDetector:
     #: Signal (a concept name, or one of ``MEASURED``) -> weight.
     weights: Mapping[str, int]
     shouting: Mapping[str, Any]
+    #: ``[emphasis]`` of detector.toml (``min_letters``).
+    emphasis: Mapping[str, Any]
     exclaiming: regex.Pattern[str]
     acronyms: frozenset[str]
     #: The concept that ends being upset ("thanks, that's sorted").
@@ -120,6 +125,7 @@ class EscalationDetector:
             threshold=int(data.get("threshold", 2)),
             weights=weights,
             shouting=shouting,
+            emphasis=dict(data.get("emphasis", {})),
             exclaiming=regex.compile(data.get("exclaiming", {}).get("pattern", "!{2,}")),
             acronyms=frozenset(a.casefold() for a in shouting.get("acronyms", [])),
             calm_concept=str(data.get("persistence", {}).get("calm_concept", "calm_again")),
@@ -225,10 +231,16 @@ class EscalationDetector:
     def measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:
         """The measured signals of ``kinds`` in any text (an agent's shouting, too)."""
         found = []
-        if "shouting" in kinds:
-            shout = self._shouting(text)
+        if "shouting" in kinds or "emphasis" in kinds:
+            loud = self._loud_words(text)
+            shout = self._shouting(text, loud) if "shouting" in kinds else None
             if shout is not None:
                 found.append(Signal("shouting", shout[0], shout[1], text[shout[0] : shout[1]]))
+            elif "emphasis" in kinds:
+                # One stressed word, when the turn as a whole is not shouted.
+                word = next((m for m in loud if len(m.group()) >= self.emphasis_letters), None)
+                if word is not None:
+                    found.append(Signal("emphasis", word.start(), word.end(), word.group()))
         if "exclaiming" in kinds:
             exclaim = self.exclaiming.search(text)
             if exclaim:
@@ -292,26 +304,35 @@ class EscalationDetector:
             return Mood(True, worded[-1][0].index, f"turns {turns} together: {shown}")
         return None
 
-    def _shouting(self, text: str) -> tuple[int, int] | None:
+    @cached_property
+    def emphasis_letters(self) -> int:
+        """Letters a word in capitals needs to count as ``emphasis``."""
+        return int(self.emphasis.get("min_letters", 4))
+
+    def _loud_words(self, text: str) -> list[regex.Match[str]]:
+        """The words in capitals (``shouting``'s ``min_letters`` or longer, no acronym)."""
         min_letters = int(self.shouting.get("min_letters", 3))
-        min_words = int(self.shouting.get("min_words", 2))
-        if min_words >= 1 and len(_loud_run(min_letters).findall(text)) < min_words:
-            # Fewer runs of letters without a-z as long as a loud word than loud
-            # words are needed: not enough of them can be loud.
-            return None
-        words = [m for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group())]
-        if not words:
-            return None
-        loud = [
+        if not _loud_run(min_letters).search(text):
+            # No run of letters without a-z as long as a loud word: none can be
+            # loud. Counting in C rules out nearly every turn, where reading
+            # its words one by one in Python took longer than the rest of its
+            # screening.
+            return []
+        return [
             m
-            for m in words
+            for m in _CASED_WORD.finditer(text)
             if len(m.group()) >= min_letters
+            and any(c.isalpha() for c in m.group())
             and m.group().replace("ß", "").isupper()  # ß has no common capital: SCHEIßE
             and m.group().casefold() not in self.acronyms
         ]
-        if len(loud) >= int(self.shouting.get("min_words", 2)) and len(loud) >= float(
-            self.shouting.get("min_share", 0.3)
-        ) * len(words):
+
+    def _shouting(self, text: str, loud: list[regex.Match[str]]) -> tuple[int, int] | None:
+        min_words = int(self.shouting.get("min_words", 2))
+        if not loud or len(loud) < min_words:
+            return None
+        words = sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
+        if len(loud) >= float(self.shouting.get("min_share", 0.3)) * words:
             return loud[0].start(), loud[-1].end()
         return None
 

@@ -38,3 +38,43 @@ def test_detector_has_examples(language: str) -> None:
     examples = detector_examples(language)
     assert len(examples.get("escalated", [])) >= MIN_EXAMPLES
     assert len(examples.get("calm", [])) >= MIN_EXAMPLES
+
+
+def _measured(text: str) -> list[tuple[str, str]]:
+    detector = EscalationDetector.default()
+    return [(s.kind, s.text) for s in detector.measured(text, detector.measured_kinds)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One stressed word weighs 1: with "??" or "!!" the turn is upset.
+        ("I want someone to actually FIND it", [("emphasis", "FIND")]),
+        ("It's YOUR router, not mine.", [("emphasis", "YOUR")]),
+        ("Das war das ANDERE Bein??", [("emphasis", "ANDERE"), ("exclaiming", "??")]),
+        ("Mä en oo IKINÄ tilannut tätä", [("emphasis", "IKINÄ")]),
+        # A whole turn in capitals is shouting, not emphasis.
+        ("WHERE IS MY REFUND", [("shouting", "WHERE IS MY REFUND")]),
+        # Not stress: acronyms and brands, short words, codes with digits, handles.
+        ("I paid with VISA through PAYPAL", []),
+        ("my IBAN and the PIN are fine", []),
+        ("The code is KFY4AOHGQ", []),
+        ("cc @DOJPH and @HMRCcustomers", []),
+        ("It's OK, see the FAQ", []),
+    ],
+)
+def test_measured_signals(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _measured(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "upset"),
+    [
+        ("that was the OTHER leg. did anyone even read the records??", True),
+        ("I ticked NUT ALLERGY on the order!! he's ok I think", True),
+        ("I want someone to actually FIND it", False),  # one stressed word alone: 1 of 2
+        ("Order KFY4AOHGQ, delivery to ZIP 10001, thanks", False),
+    ],
+)
+def test_emphasis_adds_to_other_signals(text: str, upset: bool) -> None:
+    assert assess(text, "en") is upset
