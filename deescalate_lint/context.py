@@ -177,12 +177,12 @@ class Conversation:
                 self._hits[key] = cached
         return cached
 
-    def tail_hits(self, group: PatternGroup, view: TurnView) -> Iterator[Hit]:
-        """The group's matches in the turn's text without its trailing white space
-        (quotes and placeholders not skipped). The turn's candidates serve: a
-        pattern that matches in the trimmed text may match in the whole turn."""
+    def tail_hit(self, group: PatternGroup, view: TurnView) -> Hit | None:
+        """The group's match that ends where the turn's text ends, trailing white
+        space aside (quotes and placeholders not skipped). The turn's candidates
+        serve: a pattern that matches in the trimmed text may match in the whole turn."""
         indices = view.screened.candidates(group) if view.screened is not None else None
-        return group.finditer(view.text.rstrip(), indices=indices)
+        return group.ending_at_end(view.text.rstrip(), indices)
 
     def scope(
         self,

@@ -137,6 +137,8 @@ class PatternGroup:
     ignore_case: bool = True
     #: Each pattern compiled alone (with the group's edges and flags), on first use.
     _singles: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+    #: Each pattern anchored to the end of the text (``ending_at_end``), compiled on first use.
+    _ends: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
     _automaton: Any = field(default=None, repr=False, compare=False)
     _always: tuple[int, ...] = field(default=(), repr=False, compare=False)
     #: Per pattern: may it be searched alone (see ``_NOT_ALONE``)?
@@ -320,6 +322,43 @@ class PatternGroup:
             raise PatternTimeout(self.where, budget, len(text)) from None
         for start, end, index in found:
             yield Hit(start, end, self.specs[index])
+
+    def ending_at_end(self, text: str, indices: tuple[int, ...] | None = None) -> Hit | None:
+        """The leftmost match of any pattern that ends where ``text`` ends (the
+        earliest pattern at a tie), or None.
+
+        Not the last of ``finditer``'s hits: those do not overlap, so a short
+        alternative can hide a longer one that ends later (``(?<=\\w)-`` takes
+        the first dash of "ich zahl--", and "--" is never tried there).
+        """
+        if not self.specs:
+            return None
+        if indices is None:
+            indices = self.candidates(text)
+        compiled = [(index, self._at_end(index)) for index in indices]  # before the clock
+        budget = match_budget(len(text))
+        deadline = time.monotonic() + budget
+        best: Hit | None = None
+        try:
+            for index, pattern in compiled:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                match = pattern.search(text, timeout=left)
+                if match is None or match.end() == match.start():
+                    continue
+                if best is None or match.start() < best.start:
+                    best = Hit(match.start(), match.end(), self.specs[index])
+        except TimeoutError:
+            raise PatternTimeout(self.where, budget, len(text)) from None
+        return best
+
+    def _at_end(self, index: int) -> regex.Pattern[str]:
+        compiled = self._ends.get(index)
+        if compiled is None:
+            single = self._single(index)
+            compiled = self._ends[index] = regex.compile(rf"(?:{single.pattern})\Z", single.flags)
+        return compiled
 
     def _merge_singles(
         self, indices: tuple[int, ...], text: str, deadline: float, pos: int = 0

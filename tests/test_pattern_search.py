@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,3 +172,44 @@ def test_expand_spaces_examples(source: str, expected: str) -> None:
 @given(st.text(alphabet=" \\[]?*+{ab", max_size=16))
 def test_expand_spaces_matches_the_character_rule(source: str) -> None:
     assert expand_spaces(source) == _expand_spaces_by_character(source)
+
+
+# --- ending_at_end: what a turn ends in ---------------------------------------
+
+
+def _ending(group: PatternGroup, text: str) -> tuple[int, int, str] | None:
+    hit = group.ending_at_end(text)
+    return None if hit is None else (hit.start, hit.end, hit.pattern.id)
+
+
+def test_a_short_alternative_does_not_hide_the_one_that_ends_the_text() -> None:
+    """finditer's hits do not overlap: "-" takes the first dash of "zahl--" and
+    "--" is never tried there; the question "does the turn end in a cut-off
+    mark?" must still be yes (round 3, de-r3-028)."""
+    group = _group(r"(?<=\w)-", "--", word_boundaries=False)
+    text = "und i zahl--"
+    assert [h.end for h in group.finditer(text)] == [len(text) - 1]
+    assert _ending(group, text) == (len(text) - 2, len(text), "p1")
+
+
+def test_the_leftmost_match_ending_at_the_end_wins() -> None:
+    group = _group("ich", "und ich", "und ich (?:muss|kann)")
+    assert _ending(group, "Ich war da und ich") == (11, 18, "p1")
+    assert _ending(group, "Ich war da und ich muss") == (11, 23, "p2")
+    assert _ending(group, "und ich war da") is None
+
+
+@given(
+    st.lists(st.sampled_from(["-", "--", "a-", "—", r"\.\.\."]), min_size=1, max_size=4),
+    st.text(alphabet="ab -—.", max_size=12),
+)
+def test_ending_at_end_is_any_single_pattern_ending_there(patterns: list[str], text: str) -> None:
+    group = _group(*patterns, word_boundaries=False)
+    expected = [
+        m.start()
+        for source in patterns
+        for m in [regex.search(rf"(?:{source})\Z", text)]
+        if m is not None and m.end() > m.start()
+    ]
+    found = group.ending_at_end(text)
+    assert (found.start if found else None) == (min(expected) if expected else None)

@@ -252,12 +252,12 @@ def _cut_off_mark(rule: Rule, convo: Conversation, customer: TurnView) -> tuple[
         found = group(rule, customer, name)
         if found is None:
             continue
-        for hit in convo.tail_hits(found, customer):
-            if hit.end == len(tail):
-                if strength is None:
-                    return None
-                shown = customer.turn.text[hit.start : hit.end]
-                return strength, f'the customer\'s turn {customer.index + 1} breaks off ("{shown}")'
+        hit = convo.tail_hit(found, customer)
+        if hit is not None:
+            if strength is None:
+                return None
+            shown = customer.turn.text[hit.start : hit.end]
+            return strength, f'the customer\'s turn {customer.index + 1} breaks off ("{shown}")'
     return None
 
 
