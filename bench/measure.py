@@ -381,25 +381,45 @@ def run_measured(
 def startup(templates: dict[str, Path], runs: int, checkout: Path = REPO) -> dict[str, Any]:
     """Median wall time of cold ``lint-transcript`` processes on single templates.
 
-    Bytecode is written by a first, unmeasured run (as ``pip install`` does),
-    whatever PYTHONDONTWRITEBYTECODE says: a user's cold start reads it.
+    Bytecode and the start-up memo (``diskmemo.py``) are written by a first,
+    unmeasured run, as after ``pip install`` and a user's first lint; each
+    process gets the memo folder of its own version (a temporary one), so two
+    versions never share it. The very first run, with an empty memo, is
+    measured apart (``first_run``): what one lint costs right after an install.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    import tempfile
+
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    base.pop("DEESCALATE_LINT_NO_CACHE", None)
     out: dict[str, Any] = {}
     python = [sys.executable, "-c", "pass"]
-    out["python_bare"] = _median_of(lambda: run_measured(python, env=env)["seconds"], runs)
-    for name, path in templates.items():
-        run_measured([*cli_command(), str(path)], checkout=checkout, env=env)
-        samples = [
+    out["python_bare"] = _median_of(lambda: run_measured(python, env=base)["seconds"], runs)
+    with tempfile.TemporaryDirectory(prefix="bench-memo-") as memo:
+        env = {**base, "DEESCALATE_LINT_CACHE_DIR": memo}
+        for name, path in templates.items():
             run_measured([*cli_command(), str(path)], checkout=checkout, env=env)
-            for _ in range(runs)
-        ]
-        out[name] = {
-            "median_seconds": statistics.median(s["seconds"] for s in samples),
-            "runs": [s["seconds"] for s in samples],
-            "exit": samples[0]["exit"],
-            "peak_rss_mb": samples[0]["peak_rss_mb"],
-        }
+            samples = [
+                run_measured([*cli_command(), str(path)], checkout=checkout, env=env)
+                for _ in range(runs)
+            ]
+            out[name] = {
+                "median_seconds": statistics.median(s["seconds"] for s in samples),
+                "runs": [s["seconds"] for s in samples],
+                "exit": samples[0]["exit"],
+                "peak_rss_mb": samples[0]["peak_rss_mb"],
+            }
+    first = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-memo-") as empty:
+            env = {**base, "DEESCALATE_LINT_CACHE_DIR": empty}
+            path = next(iter(templates.values()))
+            first.append(run_measured([*cli_command(), str(path)], checkout=checkout, env=env))
+    out["first_run"] = {
+        "median_seconds": statistics.median(s["seconds"] for s in first),
+        "runs": [s["seconds"] for s in first],
+        "exit": first[0]["exit"],
+        "peak_rss_mb": first[0]["peak_rss_mb"],
+    }
     return out
 
 

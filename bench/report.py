@@ -170,7 +170,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
     if startup:
         clean = startup["clean_template"]["median_seconds"]
         lines += [
-            "## Start-up (cold process, median; bytecode written by a first run, as after `pip install`)",
+            "## Start-up (cold process, median; bytecode and start-up memo written by a first run, as after `pip install` and a first lint)",
             "",
             "| what | version | median s | runs |",
             "|---|---|---:|---|",
@@ -179,11 +179,14 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
         for version, found in (("this", startup), ("today (873dfea)", startup.get("today"))):
             if not found:
                 continue
-            for key in ("clean_template", "finding_template"):
-                item = found[key]
+            for key in ("clean_template", "finding_template", "first_run"):
+                item = found.get(key)
+                if item is None:
+                    continue
                 runs = ", ".join(f"{r:.3f}" for r in item["runs"])
+                what = "clean template, empty memo" if key == "first_run" else key.replace("_", " ")
                 lines.append(
-                    f"| `lint-transcript` {key.replace('_', ' ')} (exit {item['exit']}) | {version} | "
+                    f"| `lint-transcript` {what} (exit {item['exit']}) | {version} | "
                     f"{item['median_seconds']:.3f} | {runs} |"
                 )
         lines += [

@@ -369,9 +369,18 @@ _SCANNERS: dict[tuple[Any, ...], Scanner] = {}
 _MAX_SCANNERS = 64
 
 
+def built_scanner(groups: Sequence[tuple[PatternGroup, Look]]) -> Scanner | None:
+    """The scanner for ``groups`` if some linter of this process built it already."""
+    return _SCANNERS.get(_key(groups))
+
+
+def _key(groups: Sequence[tuple[PatternGroup, Look]]) -> tuple[Any, ...]:
+    return (engine_name(), *((id(group), look) for group, look in groups))
+
+
 def scanner(groups: Sequence[tuple[PatternGroup, Look]]) -> Scanner:
     """The scanner for ``groups`` (each with how it is looked for), built on first use."""
-    key = (engine_name(), *((id(group), look) for group, look in groups))
+    key = _key(groups)
     found = _SCANNERS.get(key)
     if found is None:
         if len(_SCANNERS) >= _MAX_SCANNERS:

@@ -26,13 +26,18 @@ from .escalation import EscalationDetector
 from .languages import LanguageProfile
 from .model import Role, Transcript, Turn
 from .patterns import PatternGroup
-from .scan import EACH, TAGS, Look, Scanner, scanner
+from .scan import EACH, TAGS, Look, Scanner, built_scanner, scanner
 from .textprep import analyse
 
 if TYPE_CHECKING:
     from .rulepack import Rule
 
 _ROLES = (Role.AGENT, Role.CUSTOMER)
+#: Checked turns of a language that find their own candidates before its
+#: candidate scanner is compiled (``LanguageIndex.candidates``).
+CANDIDATES_AFTER = 64
+#: A turn that has not asked for its language's candidate scanner yet.
+_UNASKED = object()
 
 
 class LanguageIndex:
@@ -55,17 +60,33 @@ class LanguageIndex:
         self.options = options
         self._lead: Lead | None = None
         self._candidates: Scanner | None = None
+        #: The groups it covers, each looked for on its own; and how many turns asked.
+        self._wanted: list[tuple[PatternGroup, Look]] | None = None
+        self._asked = 0
 
-    @property
-    def candidates(self) -> Scanner:
+    def candidates(self) -> Scanner | None:
+        """The candidate scanner, or None while too few turns have asked for it.
+
+        Compiling it (every group of the language, two RE2 sets) is a quarter
+        of a cold start, and repays itself only over many turns: the first
+        ``CANDIDATES_AFTER`` turns that are checked find their own candidates
+        (``PatternGroup.candidates``, literals), which gives the same hits,
+        unless another linter of the process compiled it already.
+        """
         if self._candidates is None:
-            groups: list[PatternGroup] = []
-            for rule in self.rules:
-                pack = rule.packs.get(self.profile.code)
-                if pack is not None:
-                    groups += [g for g in pack.groups.values() if g.specs]
-            groups += detector_groups(self.profile).values()
-            self._candidates = scanner(_unique((g, EACH) for g in groups))
+            wanted = self._wanted
+            if wanted is None:
+                groups: list[PatternGroup] = []
+                for rule in self.rules:
+                    pack = rule.packs.get(self.profile.code)
+                    if pack is not None:
+                        groups += [g for g in pack.groups.values() if g.specs]
+                groups += detector_groups(self.profile).values()
+                wanted = self._wanted = _unique((g, EACH) for g in groups)
+            self._asked += 1
+            self._candidates = (
+                scanner(wanted) if self._asked > CANDIDATES_AFTER else built_scanner(wanted)
+            )
         return self._candidates
 
     @property
@@ -166,6 +187,7 @@ class ScreenedTurn(Spoken):
 
     __slots__ = (
         "_candidates",
+        "_scanner",
         "analysis",
         "index",
         "language",
@@ -192,7 +214,8 @@ class ScreenedTurn(Spoken):
         self.analysis = analysis
         self.placeholders = placeholders
         self.lookup = lookup
-        self._candidates: dict[int, tuple[int, ...]] | None = None
+        self._candidates: dict[int, tuple[int, ...]] = {}
+        self._scanner: Scanner | object | None = _UNASKED
 
     @property
     def text(self) -> str:
@@ -201,12 +224,15 @@ class ScreenedTurn(Spoken):
     def candidates(self, group: PatternGroup) -> tuple[int, ...] | None:
         """The patterns of ``group`` that may match in this turn (in order), or
         None when the scan does not cover the group (it then finds its own)."""
-        lookup = self.lookup
-        if lookup is None or not lookup.candidates.covers(group):
+        if self._scanner is _UNASKED:
+            # Asked once per turn: the language's scanner, if it is compiled yet.
+            found = self.lookup.candidates() if self.lookup is not None else None
+            self._scanner = found
+            if found is not None and self.analysis:
+                self._candidates = found.candidates(found.scan(self.analysis))
+        scanner = self._scanner
+        if not isinstance(scanner, Scanner) or not scanner.covers(group):
             return None
-        if self._candidates is None:
-            found = lookup.candidates.scan(self.analysis) if self.analysis else ()
-            self._candidates = lookup.candidates.candidates(found)
         return self._candidates.get(id(group), ())
 
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deescalate_lint import Linter, detection
+from deescalate_lint import screen as screen_module
 from deescalate_lint.context import Conversation
 from deescalate_lint.examples import parse_example
 from deescalate_lint.model import Role, Transcript, Turn
@@ -89,12 +90,21 @@ def test_examples_with_and_without_quiet_rules() -> None:
     _same_with_and_without_quiet([(language, t) for language, t in example_transcripts()])
 
 
+@pytest.fixture()
+def scanner_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The candidate scanner from the first turn (it otherwise waits for
+    ``CANDIDATES_AFTER`` checked turns), so the comparisons below exercise it."""
+    monkeypatch.setattr(screen_module, "CANDIDATES_AFTER", 0)
+
+
+@pytest.mark.usefixtures("scanner_at_once")
 def test_examples_hits_from_the_scan() -> None:
     linter = Linter()
     for language, transcript in example_transcripts():
         _same_hits_as_unscanned(linter, transcript, language)
 
 
+@pytest.mark.usefixtures("scanner_at_once")
 def test_corpora_with_and_without_quiet_rules(corpora_dir: Path) -> None:
     transcripts = _read(sorted(corpora_dir.glob("*/*.jsonl")))
     assert len(transcripts) > 1000
@@ -102,6 +112,19 @@ def test_corpora_with_and_without_quiet_rules(corpora_dir: Path) -> None:
     linter = Linter()
     for transcript in transcripts[:300]:
         _same_hits_as_unscanned(linter, transcript, "en")
+
+
+def test_the_candidate_scanner_changes_no_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Turns that find their own candidates (before the scanner is compiled)
+    and turns that take the scanner's give the same outputs."""
+    transcripts = example_transcripts()
+    monkeypatch.setattr(screen_module, "CANDIDATES_AFTER", 10**9)
+    monkeypatch.setattr(screen_module, "built_scanner", lambda wanted: None)
+    late = [_outputs(Linter(), t, language) for language, t in transcripts]
+    monkeypatch.undo()
+    monkeypatch.setattr(screen_module, "CANDIDATES_AFTER", 0)
+    linter = Linter()
+    assert [_outputs(linter, t, language) for language, t in transcripts] == late
 
 
 def test_dev_set_with_and_without_quiet_rules() -> None:
