@@ -89,13 +89,20 @@ def _one_per_entry(
     out = []
     for index, item in enumerate(items):
         entry = item if isinstance(item, str) else None
+        own: dict[str, Any] = {}
         if isinstance(item, Mapping) and isinstance(item.get("match"), str):
             entry = item["match"]
+            # The entry's own attributes (``vetoes = []``, ``weight``) are as
+            # much its meaning as its words: they hold in every rule that uses
+            # the concept whole, over the rule entry's.
+            own = {k: v for k, v in item.items() if k != "match"}
         if entry is None:  # a near table: keep the family whole
             return [PatternSpec(spec.id, expand(where, spec.source, lang), dict(spec.attrs))]
         out.append(
             PatternSpec(
-                f"{spec.id}/{name}[{index}]", _expand(where, entry, lang, (name,)), dict(spec.attrs)
+                f"{spec.id}/{name}[{index}]",
+                _expand(where, entry, lang, (name,)),
+                {**spec.attrs, **own},
             )
         )
     return out
@@ -133,7 +140,9 @@ def _concept_source(where: str, name: str, lang: LanguageProfile, stack: tuple[s
         if isinstance(item, str):
             body = item
         elif isinstance(item, Mapping) and isinstance(item.get("match"), str):
-            body = item["match"]  # its attributes (a detector weight) matter only in its own list
+            # Inside a larger pattern the entry is one alternative among many,
+            # so its attributes cannot apply; used whole (``_one_per_entry``) they do.
+            body = item["match"]
         elif isinstance(item, Mapping) and "near" in item:
             body = near_source(where, f"{name}[{index}]", item, lang)
         else:

@@ -186,3 +186,24 @@ def test_an_unsupported_language_is_a_notice() -> None:
     results = dl.Linter().results("Agent: Calm down.", language=UNSUPPORTED)
     assert [r.code for r in results] == ["DL001"]
     assert UNSUPPORTED in results[0].message
+
+
+def test_a_concept_entry_keeps_its_attributes_when_a_rule_uses_the_concept_whole() -> None:
+    """``{ match = ..., vetoes = [] }`` in a concept list: a jibe whose negation
+    is the point ("shouting won't make it faster") is not vetoed by it in any
+    rule that uses the concept as ``{{name}}`` (the ko tuner's report)."""
+    from types import SimpleNamespace
+
+    from deescalate_lint.concepts import expand_specs
+    from deescalate_lint.patterns import PatternSpec
+
+    lang = SimpleNamespace(
+        code="xx",
+        concepts={"retort": ["plain", {"match": "won't make it faster", "vetoes": []}]},
+    )
+    rule_entry = PatternSpec("trigger[0]", "{{retort}}", {"kind": "retort"})
+    specs = expand_specs("<test>", [rule_entry], lang)  # type: ignore[arg-type]
+    assert [(s.source, s.attrs) for s in specs] == [
+        ("plain", {"kind": "retort"}),
+        ("won't make it faster", {"kind": "retort", "vetoes": []}),
+    ]
