@@ -44,6 +44,10 @@ if TYPE_CHECKING:
 #: number in a Chinese turn) is not a shouted word, nor are the letters of a
 #: code with digits ("KFY4AOHGQ", an account id) or of a @handle or #tag.
 _CASED_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}\p{N}'_])")
+#: The words of ``_CASED_WORD`` in capitals: every cased letter upper case, at
+#: least one (ß has no common capital: SCHEIßE is shouted). Possessive, so a
+#: long run of capitals is read once.
+_LOUD_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])")
 #: Signals measured in code, not listed as concepts.
 MEASURED = ("shouting", "exclaiming", "emphasis")
 
@@ -310,21 +314,15 @@ class EscalationDetector:
         return int(self.emphasis.get("min_letters", 4))
 
     def _loud_words(self, text: str) -> list[regex.Match[str]]:
-        """The words in capitals (``shouting``'s ``min_letters`` or longer, no acronym)."""
+        """The words in capitals (``shouting``'s ``min_letters`` or longer, no acronym).
+
+        Found by one search in C for words of capitals (``_LOUD_WORD``), not by
+        reading every word in Python: the detector measures every customer turn."""
         min_letters = int(self.shouting.get("min_letters", 3))
-        if not _loud_run(min_letters).search(text):
-            # No run of letters without a-z as long as a loud word: none can be
-            # loud. Counting in C rules out nearly every turn, where reading
-            # its words one by one in Python took longer than the rest of its
-            # screening.
-            return []
         return [
             m
-            for m in _CASED_WORD.finditer(text)
-            if len(m.group()) >= min_letters
-            and any(c.isalpha() for c in m.group())
-            and m.group().replace("ß", "").isupper()  # ß has no common capital: SCHEIßE
-            and m.group().casefold() not in self.acronyms
+            for m in _LOUD_WORD.finditer(text)
+            if len(m.group()) >= min_letters and m.group().casefold() not in self.acronyms
         ]
 
     def _shouting(self, text: str, loud: list[regex.Match[str]]) -> tuple[int, int] | None:
@@ -339,20 +337,6 @@ class EscalationDetector:
 
 #: Per language: whether the detector reads its concepts (see ``_reads_concepts``).
 _COVERED: weakref.WeakKeyDictionary[LanguageProfile, bool] = weakref.WeakKeyDictionary()
-
-
-@lru_cache(maxsize=4)
-def _loud_run(letters: int) -> regex.Pattern[str]:
-    """Runs of ``letters`` or more letters or apostrophes, none of them a-z.
-
-    Every word ``_shouting`` calls loud lies in such a run, each in its own:
-    its letters are upper case or have no case (ß aside, which is not a-z
-    either), it is at least ``letters`` long, and a word is a run of letters
-    and apostrophes that holds no other word. Counting them in C rules out
-    nearly every turn, where reading its words one by one in Python took
-    longer than the rest of its screening.
-    """
-    return regex.compile(rf"(?:[^\P{{L}}a-z]|'){{{max(letters, 1)},}}")
 
 
 def detector_examples(language: str) -> dict[str, list[str]]:

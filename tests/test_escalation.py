@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deescalate_lint.context import Conversation
 from deescalate_lint.escalation import EscalationDetector, detector_dir, detector_examples
@@ -78,3 +80,20 @@ def test_measured_signals(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_emphasis_adds_to_other_signals(text: str, upset: bool) -> None:
     assert assess(text, "en") is upset
+
+
+@given(st.text(alphabet="AZaßẞ'@#_1 中ǅİıÉé.!?KFYUSB", max_size=16))
+def test_loud_words_are_the_cased_words_in_capitals(text: str) -> None:
+    """The one-search finder of words in capitals against the definition, word by word."""
+    from deescalate_lint.escalation import _CASED_WORD
+
+    detector = EscalationDetector.default()
+    min_letters = int(detector.shouting.get("min_letters", 3))
+    expected = [
+        (m.start(), m.end())
+        for m in _CASED_WORD.finditer(text)
+        if len(m.group()) >= min_letters
+        and m.group().replace("ß", "").isupper()
+        and m.group().casefold() not in detector.acronyms
+    ]
+    assert [(m.start(), m.end()) for m in detector._loud_words(text)] == expected
