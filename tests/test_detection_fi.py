@@ -109,7 +109,9 @@ CASES: list[tuple[str, set[str], str]] = [
     # --- Everyday chats and calls, one problem each ---
     (
         "tuplaveloitus",
-        {"DL102"},
+        # A double charge is a grievance (fi detector, third session): the reply
+        # blames without a word for the customer's situation.
+        {"DL102", "DL106"},
         """
         Asiakas: Miksi minulta veloitettiin kahdesti samasta tilauksesta?
         Asiakaspalvelija: Olette varmaan painaneet maksunappia kahteen kertaan.
@@ -141,7 +143,9 @@ CASES: list[tuple[str, set[str], str]] = [
     ),
     (
         "keskeytys",
-        {"DL101"},
+        # Cut off mid-complaint ("vaikka mä—") is upset: the cut-in asks for a
+        # number without hearing them first.
+        {"DL101", "DL106"},
         """
         Asiakas: Mä yritin selittää että se veloitus tuli vaikka mä\u2014
         Asiakaspalvelija: Saanko keskeyttää, tarvitsen ensin asiakasnumeron.
