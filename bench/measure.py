@@ -153,16 +153,18 @@ def scan_floor(path: Path, repeat: int = 3) -> dict[str, Any]:
         code = record.get("language") or "en"
         turns += [(code, analyse(t.get("text") or "")[0]) for t in record.get("turns", [])]
     indexes = {code: linter._index(code) for code in {code for code, _ in turns}}
+    scanners = {code: index.candidates(now=True) for code, index in indexes.items()}
     groups = {
-        code: [g for g in index.candidates.groups if index.candidates.covers(g)]
-        for code, index in indexes.items()
+        code: [g for g in scanner.groups if scanner.covers(g)]
+        for code, scanner in scanners.items()
+        if scanner is not None
     }
 
     def run() -> tuple[int, int]:
         candidates = hits = 0
         for code, text in turns:
-            scanner = indexes[code].candidates
-            found = scanner.candidates(scanner.scan(text)) if text else {}
+            scanner = scanners[code]
+            found = scanner.candidates(scanner.scan(text)) if text and scanner else {}
             if not found:
                 continue
             for group in groups[code]:

@@ -64,8 +64,9 @@ class LanguageIndex:
         self._wanted: list[tuple[PatternGroup, Look]] | None = None
         self._asked = 0
 
-    def candidates(self) -> Scanner | None:
-        """The candidate scanner, or None while too few turns have asked for it.
+    def candidates(self, now: bool = False) -> Scanner | None:
+        """The candidate scanner, or None while too few turns have asked for it
+        (``now``: build it whatever the count, as a benchmark of it does).
 
         Compiling it (every group of the language, two RE2 sets) is a quarter
         of a cold start, and repays itself only over many turns: the first
@@ -85,7 +86,7 @@ class LanguageIndex:
                 wanted = self._wanted = _unique((g, EACH) for g in groups)
             self._asked += 1
             self._candidates = (
-                scanner(wanted) if self._asked > CANDIDATES_AFTER else built_scanner(wanted)
+                scanner(wanted) if now or self._asked > CANDIDATES_AFTER else built_scanner(wanted)
             )
         return self._candidates
 
