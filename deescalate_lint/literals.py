@@ -181,7 +181,7 @@ def _repeats_a_literal(arg: object) -> bool:
     return bool(low >= 1 and len(items) == 1 and items[0][0] is _sre_constants.LITERAL)
 
 
-def needle_automaton(needles: Mapping[str, frozenset[int]]) -> Any:
+def needle_automaton(needles: Mapping[str, Any]) -> Any:
     """An Aho-Corasick automaton that yields ``needles[n]`` for each needle ``n`` found.
 
     Why pyahocorasick: one pass in C finds every needle (overlapping ones

@@ -11,20 +11,20 @@ candidate in a turn has no hit there, and a group with some is searched with
 in which no rule has a candidate that could lead to a finding is not judged at
 all (``engine.py``; see ``logic.LogicType.quiet``).
 
-Two engines, the same answers (tests/test_scan.py compares them):
+Two engines, the same answers (tests/test_fast_paths.py and CI compare them):
 
-* **google-re2** (optional, the accelerator): one ``re2.Set`` of the
-  prefilter patterns (``prefilter.py``: generated from the real ones, looser,
-  in RE2 syntax) is matched against the case-folded turn; a DFA, linear in
-  the text whatever the number of patterns. Measured on the English agent
-  text of the real corpora (issue #14): 108 MB/s for all 334 patterns of the
-  time, against 37-81 for hyperscan (whose German database took 62 s to
-  compile) and 35-75 for one Aho-Corasick automaton of all their literals.
 * **literals** (always there, pure Python but for pyahocorasick): the literals
-  every match must hold (``literals.py``), all of a language's in one
-  Aho-Corasick automaton, the other requirements tested by substring. Less
-  selective (it cannot see word edges or order), so more candidates reach
-  ``regex``, which then finds the same hits.
+  every match must hold (``literals.py``), all of a language's needles in one
+  Aho-Corasick automaton; an entry is left when each of its requirements has
+  a needle in the text. It cannot see word edges or order, so more
+  candidates reach ``regex``, which then finds the same hits.
+* **google-re2** (optional, the accelerator): the same literal pass, then each
+  entry it leaves is asked of its own RE2 prefilter (``prefilter.py``:
+  generated from the real pattern, looser, in RE2 syntax), so far fewer
+  candidates reach ``regex``. One ``re2.Set`` of every prefilter was measured
+  best on the packs of the time (108 MB/s for 334 English patterns); with the
+  tuned packs (1,300) its DFA met a new state at nearly every byte of unseen
+  text, and fell to 0.1 MB/s (see ``_Re2Engine``).
 
 Set ``DEESCALATE_LINT_NO_RE2=1`` to use the literal engine although google-re2
 is installed (CI runs the suite both ways).
@@ -47,6 +47,8 @@ NO_RE2_ENV = "DEESCALATE_LINT_NO_RE2"
 #: Memory for RE2's compiled sets and their DFAs (its default, 8 MB, is too
 #: little for the German and Finnish sets).
 RE2_MAX_MEM = 256 << 20
+#: Texts a RE2 engine leaves to the literal one before it compiles its filters.
+RE2_AFTER = 32
 
 #: White space a turn's end may have after its last match (``str.rstrip`` removes
 #: these; every character outside ASCII is allowed, so none is missed), then
@@ -161,56 +163,70 @@ class Entry:
 
 
 class _Re2Engine:
-    """The entries' prefilters in one RE2 set for folded text and one for text as is."""
+    """RE2's FilteredRE2 over every entry's prefilter: the literal atoms of all
+    of them found in one pass, then only the prefilters whose atoms are there
+    run, all in C.
+
+    Why not one ``re2.Set`` of every prefilter (the first design): with the
+    tuned packs (1,300 English prefilters, most with a loop in the middle) its
+    DFA met a new state at nearly every byte of a text it had not seen, so a
+    fresh corpus ran at DFA-construction speed (0.1 MB/s over the real
+    corpora; the same texts a second time, 6 MB/s), and splitting the set in
+    chunks of 10 to 400 left it at 0.3-0.5 MB/s. Each prefilter on its own
+    keeps a DFA small enough to stay warm; asked from Python one by one
+    (after the literal engine) they gave the same candidates at 0.4 MB/s,
+    the filter at 0.8-7 MB/s.
+
+    Until ``RE2_AFTER`` texts have been scanned the literal engine answers
+    alone (a superset: ``regex`` then confirms more candidates): compiling
+    the filters is a tenth of a second per language, more than a template
+    or a short batch repays.
+    """
 
     def __init__(self, re2: Any, entries: Sequence[Entry]) -> None:
-        options = re2.Options()
+        self.re2 = re2
+        self.entries = entries
+        self.literals = _LiteralEngine(entries)
+        self.scanned = 0
+        #: Per kind of text (folded or as is): the filter, and filter id -> entry.
+        self.filters: dict[bool, tuple[Any, list[int]]] | None = None
+        self.always: tuple[int, ...] = ()
+
+    def _build(self) -> dict[bool, tuple[Any, list[int]]]:
+        options = self.re2.Options()
         options.max_mem = RE2_MAX_MEM
         options.log_errors = False
-        self.sets: dict[bool, Any] = {}
-        #: Per set: set index -> entry index (index 0 is the sentinel).
-        self.ids: dict[bool, list[int]] = {}
+        filters: dict[bool, tuple[Any, list[int]]] = {}
         always = []
-        for index, entry in enumerate(entries):
+        for position, entry in enumerate(self.entries):
             found = entry.prefilter()
             if found is None:
-                always.append(index)
+                always.append(position)
                 continue
-            source = found.source
-            if found.folded not in self.sets:
-                new = re2.Set.SearchSet(options)
-                # The sentinel matches every text: a match without it means the
-                # DFA gave up (out of memory), and then every entry is a candidate.
-                new.Add("")
-                self.sets[found.folded] = new
-                self.ids[found.folded] = [-1]
-            self.sets[found.folded].Add(source)
-            self.ids[found.folded].append(index)
-        for compiled in self.sets.values():
+            if found.folded not in filters:
+                filters[found.folded] = (self.re2._re2.Filter(), [])
+            compiled, ids = filters[found.folded]
+            if compiled.Add(found.source.encode("utf-8"), options) < 0:
+                always.append(position)  # RE2 refused it: always a candidate
+                continue
+            ids.append(position)
+        for compiled, _ids in filters.values():
             compiled.Compile()
         self.always = tuple(always)
-        self.everything = tuple(range(len(entries)))
-        self.folded = self.sets.get(True)
-        self.raw = self.sets.get(False)
+        self.filters = filters
+        return filters
 
     def match(self, text: str) -> tuple[int, ...]:
-        found: list[int] = []
-        if self.folded is not None:
-            matched = self.folded.Match(_utf8(PAD + fold(text) + PAD + _END))
-            if not matched:  # the sentinel always matches: the DFA gave up
-                return self.everything
-            if len(matched) > 1:
-                ids = self.ids[True]
-                found.extend(ids[i] for i in matched if i)
-        if self.raw is not None:
-            matched = self.raw.Match(_utf8(PAD + text + PAD + _END))
-            if not matched:
-                return self.everything
-            if len(matched) > 1:
-                ids = self.ids[False]
-                found.extend(ids[i] for i in matched if i)
-        if self.always:
-            found.extend(self.always)
+        filters = self.filters
+        if filters is None:
+            self.scanned += 1
+            if self.scanned <= RE2_AFTER:
+                return self.literals.match(text)
+            filters = self._build()
+        found = list(self.always)
+        for folded, (compiled, ids) in filters.items():
+            haystack = _utf8(PAD + (fold(text) if folded else text) + PAD + _END)
+            found.extend(ids[i] for i in compiled.Match(haystack, False))
         return tuple(found)
 
 
@@ -226,28 +242,36 @@ def _utf8(text: str) -> bytes:
 class _LiteralEngine:
     """The entries' literal requirements: one automaton for folded text, one for text as is.
 
-    Each entry's first (most selective) requirement is in the automaton; the
-    others are tested by substring for the entries it reports, as
-    ``PatternGroup.candidates`` does for one group.
+    One pass of an automaton of every needle of every requirement gives the
+    needles a text holds; an entry is left when each of its requirements has
+    one of them (set tests in C: testing them by substring, requirement by
+    requirement, took as long as all the rest of the scan).
     """
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         always = []
-        self.requirements: list[tuple[tuple[str, ...], ...]] = []
+        #: Per entry: its requirements, each the set of needles of which a match holds one.
+        self.requirements: list[tuple[frozenset[str], ...]] = []
+        #: Per kind of text (folded or as is): each needle, and the entries whose
+        #: first requirement it is in.
         index: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
         for position, entry in enumerate(entries):
             # A repeat is looked for as any of its patterns (a superset).
             found = (
                 pattern_needles(entry.bodies[0], entry.ignore_case) if not entry.repeat else None
             )
-            self.requirements.append(found or ())
+            self.requirements.append(tuple(frozenset(r) for r in found or ()))
             if found is None:
                 always.append(position)
                 continue
+            needles = index[entry.ignore_case]
             for needle in found[0]:
-                index[entry.ignore_case].setdefault(needle, set()).add(position)
+                needles.setdefault(needle, set()).add(position)
+            for requirement in found[1:]:
+                for needle in requirement:
+                    needles.setdefault(needle, set())
         self.automata = {
-            folded: needle_automaton({n: frozenset(at) for n, at in needles.items()})
+            folded: needle_automaton({n: (n, frozenset(at)) for n, at in needles.items()})
             for folded, needles in index.items()
             if needles
         }
@@ -255,14 +279,21 @@ class _LiteralEngine:
 
     def match(self, text: str) -> tuple[int, ...]:
         found = list(self.always)
+        requirements = self.requirements
         for folded, automaton in self.automata.items():
             haystack = fold(text) if folded else text
+            # The automaton's values are the entries each needle opens; the
+            # needle itself is what the requirements are tested against.
+            present: set[str] = set()
             touched: set[int] = set()
-            for _end, entries in automaton.iter(haystack):
-                touched |= entries
+            for _end, (needle, opens) in automaton.iter(haystack):
+                present.add(needle)
+                touched |= opens
             for position in touched:
-                others = self.requirements[position][1:]
-                if all(any(n in haystack for n in needles) for needles in others):
+                for needles in requirements[position][1:]:
+                    if needles.isdisjoint(present):
+                        break
+                else:
                     found.append(position)
         return tuple(found)
 

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deescalate_lint import Linter, detection
+from deescalate_lint import scan as scan_module
 from deescalate_lint import screen as screen_module
 from deescalate_lint.context import Conversation
 from deescalate_lint.examples import parse_example
@@ -93,8 +94,10 @@ def test_examples_with_and_without_quiet_rules() -> None:
 @pytest.fixture()
 def scanner_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The candidate scanner from the first turn (it otherwise waits for
-    ``CANDIDATES_AFTER`` checked turns), so the comparisons below exercise it."""
+    ``CANDIDATES_AFTER`` checked turns), and RE2's filters from the first text
+    (they wait for ``RE2_AFTER``), so the comparisons below exercise both."""
     monkeypatch.setattr(screen_module, "CANDIDATES_AFTER", 0)
+    monkeypatch.setattr(scan_module, "RE2_AFTER", 0)
 
 
 @pytest.mark.usefixtures("scanner_at_once")
