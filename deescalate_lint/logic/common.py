@@ -68,6 +68,10 @@ _OPENING = regex.compile(r"\s*((?:[^.;!?。！？\n]|(?<=\b\p{Lu}\p{Ll}{0,2})\.(
 _HANDLES = regex.compile(r"\s*(?:@[\w.\-]+[:,]?\s+)+")
 #: A first line that only greets: short, ending in a comma or colon.
 _SALUTATION = regex.compile(r"[^\n]{1,60}?[,:，：、]\s*")
+#: Greetings in a row that ``opening`` steps over.
+_GREETINGS_SKIPPED = 3
+#: What may follow a greeting before the reply's words start.
+_AFTER_GREETING = regex.compile(r"[\s,:;.!?，：、；。！？~～]*")
 #: Evidence quoting an agent's opening is cut to about this many characters.
 _OPENING_MAX = 60
 
@@ -76,13 +80,25 @@ def opening(view: TurnView) -> tuple[int, int]:
     """The agent's first words (up to the first sentence end, about 60
     characters): the evidence for what a turn did or failed to do as a whole.
 
-    Leading @handles and a salutation on a line of its own ("Hi Bob,",
-    "Sehr geehrte Frau Roth,") are skipped: the reply's first sentence is what
-    a reader judges."""
+    Leading @handles, a salutation on a line of its own ("Hi Bob,", "Sehr
+    geehrte Frau Roth,") and a greeting (the language's ``greeting`` concept:
+    "王先生您好！", "고객님께", "Dear Ms Hart, thank you...") are skipped: the
+    reply's first sentence is what a reader judges."""
     handles = _HANDLES.match(view.text)  # "@mia.travels That's not..." on social media
     match = _OPENING.match(view.text, handles.end() if handles else 0)
-    if match and _SALUTATION.fullmatch(match.group(1)):
-        match = _OPENING.match(view.text, match.end()) or match
+    for _ in range(_GREETINGS_SKIPPED):  # "尊敬的客户：您好！", "Hello! Hi Bob,"
+        if not match:
+            break
+        after = _after_greeting(view, *match.span(1))
+        if after is None and not _SALUTATION.fullmatch(match.group(1)):
+            break
+        if after is None or after >= match.end(1):
+            # The whole sentence greets: the reply starts after its end mark.
+            after = _past_marks(view.text, match.end())
+        following = _OPENING.match(view.text, after)
+        if following is None:
+            break
+        match = following
     if not match:
         stripped = view.text.strip()
         start = view.text.find(stripped[:1]) if stripped else 0
@@ -94,3 +110,26 @@ def opening(view: TurnView) -> tuple[int, int]:
     while end > start and (view.text[end - 1].isspace() or view.text[end - 1] in ",:"):
         end -= 1
     return start, end
+
+
+def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
+    """Where the reply's words start when ``text[start:end]`` (its first
+    sentence) opens with a greeting that stands alone or ends in a comma or
+    colon ("Hi Bob,", "王先生您好：", "안녕하세요 고객님,"); else None.
+    ``end`` itself when the greeting is the whole sentence."""
+    lang = view.profile
+    if lang is None or "greeting" not in lang.concepts:
+        return None
+    hit = next(iter(lang.concept("greeting").finditer(view.text[:end], start)), None)
+    if hit is None or hit.start != start:
+        return None
+    rest = _past_marks(view.text, hit.end, end)
+    if rest >= end:
+        return end
+    return rest if any(c in view.text[hit.end : rest] for c in ",:，：、") else None
+
+
+def _past_marks(text: str, position: int, end: int | None = None) -> int:
+    """Where the white space and punctuation from ``position`` on end."""
+    found = _AFTER_GREETING.match(text, position, len(text) if end is None else end)
+    return found.end() if found else position
