@@ -288,40 +288,59 @@ class PatternGroup:
         if not indices:
             return
         alone = self.alone
-        singly = len(indices) <= MAX_SEARCHED_ALONE and (
-            self._all_alone or all(alone[i] for i in indices)
-        )
+        # Pattern by pattern however many there are: ``regex`` tries every
+        # alternative of an alternation at each position, where a single
+        # pattern skips ahead to its first literal (the en frustration concept,
+        # 126 patterns, over the real corpora: 3.2 s as an alternation, 2.0 s
+        # pattern by pattern, 0.5 s for the candidates alone). The alternation
+        # is for patterns that cannot be searched alone, and for the merge's
+        # giving up (``MAX_SEARCHES_AGAIN``).
+        singly = self._all_alone or all(alone[i] for i in indices)
         # Compile before the clock starts: the budget is for matching, and on a
         # busy machine a first compile must not count as a slow pattern.
         for index in indices if singly else ():
             self._single(index)
         budget = match_budget(len(text))
-        deadline = time.monotonic() + budget
         try:
-            found = None
-            if singly:
-                found = self._merge_singles(indices, text, deadline, pos)
-            if found is None:
-                # Nor does a first compile of the alternation (none searched
-                # alone, or the singles handed over).
-                began = time.monotonic()
-                compiled = self.compiled
-                deadline += time.monotonic() - began
-                # Collect before yielding: regex's timeout runs from the first call
-                # to the last, so the caller's work between hits would count too.
-                assert compiled is not None
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError
-                found = [
-                    (match.start(), match.end(), int(str(match.lastgroup)[2:]))
-                    for match in compiled.finditer(text, pos, timeout=left)
-                    if match.end() != match.start()
-                ]
+            found = self._find(indices, text, pos, singly, budget)
         except TimeoutError:
-            raise PatternTimeout(self.where, budget, len(text)) from None
+            # Once more with a fresh budget before blaming the pattern: a pause
+            # of the whole process (a garbage collection of a million-turn
+            # call, a busy machine) spends wall time no search used.
+            try:
+                found = self._find(indices, text, pos, singly, budget)
+            except TimeoutError:
+                raise PatternTimeout(self.where, budget, len(text)) from None
         for start, end, index in found:
             yield Hit(start, end, self.specs[index])
+
+    def _find(
+        self, indices: tuple[int, ...], text: str, pos: int, singly: bool, budget: float
+    ) -> list[tuple[int, int, int]]:
+        """``finditer``'s matches (start, end, pattern index), within ``budget``
+        seconds of matching (TimeoutError past it)."""
+        deadline = time.monotonic() + budget
+        found = None
+        if singly:
+            found = self._merge_singles(indices, text, deadline, pos)
+        if found is None:
+            # Nor does a first compile of the alternation (none searched
+            # alone, or the singles handed over).
+            began = time.monotonic()
+            compiled = self.compiled
+            deadline += time.monotonic() - began
+            # Collect before yielding: regex's timeout runs from the first call
+            # to the last, so the caller's work between hits would count too.
+            assert compiled is not None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            found = [
+                (match.start(), match.end(), int(str(match.lastgroup)[2:]))
+                for match in compiled.finditer(text, pos, timeout=left)
+                if match.end() != match.start()
+            ]
+        return found
 
     def ending_at_end(self, text: str, indices: tuple[int, ...] | None = None) -> Hit | None:
         """The leftmost match of any pattern that ends where ``text`` ends (the
@@ -407,13 +426,6 @@ class PatternGroup:
         return next(self.finditer(text), None)
 
 
-#: Up to this many candidate patterns are searched one by one; more, and the
-#: whole alternation runs once. Searching alone wins even for every pattern of
-#: a group: ``regex`` tries each alternative of an alternation at each
-#: position, where a single pattern skips ahead to its first literal (the en
-#: frustration concept, 126 patterns, over the real corpora: 3.2 s as an
-#: alternation, 2.0 s pattern by pattern, 0.5 s for the candidates alone).
-MAX_SEARCHED_ALONE = 1_000_000
 #: Searches of losing patterns after which the merge gives way to the alternation.
 MAX_SEARCHES_AGAIN = 64
 #: Syntax whose meaning depends on the rest of the alternation, so a pattern

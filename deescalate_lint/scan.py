@@ -18,13 +18,15 @@ Two engines, the same answers (tests/test_fast_paths.py and CI compare them):
   Aho-Corasick automaton; an entry is left when each of its requirements has
   a needle in the text. It cannot see word edges or order, so more
   candidates reach ``regex``, which then finds the same hits.
-* **google-re2** (optional, the accelerator): the same literal pass, then each
-  entry it leaves is asked of its own RE2 prefilter (``prefilter.py``:
-  generated from the real pattern, looser, in RE2 syntax), so far fewer
-  candidates reach ``regex``. One ``re2.Set`` of every prefilter was measured
-  best on the packs of the time (108 MB/s for 334 English patterns); with the
-  tuned packs (1,300) its DFA met a new state at nearly every byte of unseen
-  text, and fell to 0.1 MB/s (see ``_Re2Engine``).
+* **google-re2** (optional, the accelerator): RE2's FilteredRE2 over every
+  entry's prefilter (``prefilter.py``: generated from the real pattern,
+  looser, in RE2 syntax): the literal atoms of all of them found in one
+  pass, then the prefilters whose atoms are there run, each its own small
+  DFA; far fewer candidates reach ``regex`` than the literals let through.
+  One ``re2.Set`` of every prefilter was measured best on the packs of the
+  time (108 MB/s for 334 English patterns); with the tuned packs (1,300)
+  its DFA met a new state at nearly every byte of unseen text, and fell to
+  0.1 MB/s (see ``_Re2Engine``).
 
 Set ``DEESCALATE_LINT_NO_RE2=1`` to use the literal engine although google-re2
 is installed (CI runs the suite both ways).
@@ -44,9 +46,9 @@ from .prefilter import PAD, Prefilter, prefilter
 
 #: Set to a non-empty value other than 0 to switch the accelerator off.
 NO_RE2_ENV = "DEESCALATE_LINT_NO_RE2"
-#: Memory for RE2's compiled sets and their DFAs (its default, 8 MB, is too
-#: little for the German and Finnish sets).
-RE2_MAX_MEM = 256 << 20
+#: Memory for each prefilter's RE2 program and DFA (RE2's default): each is
+#: one pattern, and one that needs more is refused and always a candidate.
+RE2_MAX_MEM = 8 << 20
 #: Texts a RE2 engine leaves to the literal one before it compiles its filters.
 RE2_AFTER = 32
 
@@ -186,13 +188,16 @@ class _Re2Engine:
     def __init__(self, re2: Any, entries: Sequence[Entry]) -> None:
         self.re2 = re2
         self.entries = entries
-        self.literals = _LiteralEngine(entries)
+        #: What answers until the filters are built (dropped then).
+        self.literals: _LiteralEngine | None = _LiteralEngine(entries)
         self.scanned = 0
+        #: The filters could not be compiled: the literal engine answers for good.
+        self.failed = False
         #: Per kind of text (folded or as is): the filter, and filter id -> entry.
         self.filters: dict[bool, tuple[Any, list[int]]] | None = None
         self.always: tuple[int, ...] = ()
 
-    def _build(self) -> dict[bool, tuple[Any, list[int]]]:
+    def _build(self) -> dict[bool, tuple[Any, list[int]]] | None:
         options = self.re2.Options()
         options.max_mem = RE2_MAX_MEM
         options.log_errors = False
@@ -211,18 +216,28 @@ class _Re2Engine:
                 continue
             ids.append(position)
         for compiled, _ids in filters.values():
-            compiled.Compile()
+            if not compiled.Compile():
+                # RE2 gave up (its set of literal atoms outgrew its memory, some
+                # ten thousand atoms): matching then would crash, so the literal
+                # engine answers for good.
+                return None
         self.always = tuple(always)
         self.filters = filters
+        self.literals = None
         return filters
 
     def match(self, text: str) -> tuple[int, ...]:
         filters = self.filters
         if filters is None:
+            literals = self.literals
+            assert literals is not None
             self.scanned += 1
-            if self.scanned <= RE2_AFTER:
-                return self.literals.match(text)
+            if self.scanned <= RE2_AFTER or self.failed:
+                return literals.match(text)
             filters = self._build()
+            if filters is None:
+                self.failed = True
+                return literals.match(text)
         found = list(self.always)
         for folded, (compiled, ids) in filters.items():
             haystack = _utf8(PAD + (fold(text) if folded else text) + PAD + _END)

@@ -68,7 +68,7 @@ class LanguageIndex:
         """The candidate scanner, or None while too few turns have asked for it
         (``now``: build it whatever the count, as a benchmark of it does).
 
-        Compiling it (every group of the language, two RE2 sets) is a quarter
+        Compiling it (every group of the language) is a quarter
         of a cold start, and repays itself only over many turns: the first
         ``CANDIDATES_AFTER`` turns that are checked find their own candidates
         (``PatternGroup.candidates``, literals), which gives the same hits,

@@ -81,6 +81,10 @@ def test_unknown_rule_and_bad_option_are_config_errors() -> None:
         dl.Linter(options={"over-apologising": {"max-per-turne": 1}})
     with pytest.raises(dl.ConfigError):
         dl.Linter(options={"over-apologising": {"max-per-turn": "two"}})
+    # The detector's signal names are data (detector.toml), checked all the same.
+    with pytest.raises(dl.ConfigError, match="frustation"):
+        dl.Linter(options={"missing-empathy": {"still-upset-signals": ["frustation"]}})
+    dl.Linter(options={"missing-empathy": {"still-upset-signals": ["frustration"]}})
 
 
 def test_options_change_thresholds() -> None:

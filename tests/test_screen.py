@@ -27,6 +27,7 @@ from deescalate_lint import screen as screen_module
 from deescalate_lint.context import Conversation
 from deescalate_lint.examples import parse_example
 from deescalate_lint.model import Role, Transcript, Turn
+from deescalate_lint.patterns import PatternGroup, PatternSpec
 from deescalate_lint.readers import iter_sources, read_source
 from deescalate_lint.rulepack import load_rules
 from deescalate_lint.scan import NO_RE2_ENV, engine_name
@@ -221,3 +222,40 @@ def test_the_literal_engine_gives_the_same_results(
     checked.skip_quiet = False
     for language, transcript in example_transcripts():
         assert _outputs(screened, transcript, language) == _outputs(checked, transcript, language)
+
+
+def test_re2_filters_that_fail_to_compile_leave_the_literal_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RE2 refuses a filter whose literal atoms outgrow its memory, and matching
+    it then would crash the process: the literal engine must answer instead."""
+    re2 = pytest.importorskip("re2")
+
+    class Refused:
+        def __init__(self) -> None:
+            self.added = 0
+
+        def Add(self, pattern: bytes, options: object) -> int:
+            self.added += 1
+            return self.added - 1
+
+        def Compile(self) -> bool:
+            return False
+
+        def Match(self, text: bytes, potential: bool) -> list[int]:
+            raise AssertionError("a filter that failed to compile must not be matched")
+
+    class FakeRe2:
+        Options = re2.Options
+
+        class _re2:
+            Filter = Refused
+
+    group = PatternGroup.build("test", [PatternSpec("a", r"call\s+back")], True, True)
+    entries = [scan_module.Entry((body,), True, True) for body in group.bodies]
+    monkeypatch.setattr(scan_module, "RE2_AFTER", 0)
+    engine = scan_module._Re2Engine(FakeRe2, entries)
+    literal = scan_module._LiteralEngine(entries)
+    for text in ("I'll call  back", "no match here", "CALL BACK"):
+        assert engine.match(text) == literal.match(text)
+    assert engine.failed

@@ -71,8 +71,17 @@ class OptionSpec:
     maximum: float | None = None
     #: For list options: the values allowed in the list (None: any string).
     choices: tuple[str, ...] | None = None
+    #: Or where they come from, when they are data read later (the escalation
+    #: detector's signal names): called when a value is checked.
+    choices_from: Callable[[], tuple[str, ...]] | None = None
     #: The value when a pack does not set one (None: every pack must set it).
     default: Any = None
+
+    def allowed(self) -> tuple[str, ...] | None:
+        """The values allowed (for list and string options), or None: any."""
+        if self.choices is None and self.choices_from is not None:
+            return self.choices_from()
+        return self.choices
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable, or None. One check for the API and config."""
@@ -90,16 +99,18 @@ class OptionSpec:
         elif kind is list:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 return f"must be a list of strings, got {value!r}"
-            if self.choices is not None:
-                bad = [v for v in value if v not in self.choices]
+            known = self.allowed()
+            if known is not None:
+                bad = [v for v in value if v not in known]
                 if bad:
-                    return f"unknown value(s) {bad!r} (known: {', '.join(self.choices)})"
+                    return f"unknown value(s) {bad!r} (known: {', '.join(known)})"
             return None
         elif kind is str:
             if not isinstance(value, str):
                 return f"must be a string, got {value!r}"
-            if self.choices is not None and value not in self.choices:
-                return f"must be one of {', '.join(self.choices)}, got {value!r}"
+            known = self.allowed()
+            if known is not None and value not in known:
+                return f"must be one of {', '.join(known)}, got {value!r}"
             return None
         if self.minimum is not None and value < self.minimum:
             return f"must be at least {self.minimum:g}, got {value!r}"

@@ -54,13 +54,15 @@ _LETTER = regex.compile(r"\p{L}")
             int,
             "a customer turn scoring this much in `still-upset-signals` while the "
             "customer is still upset from an earlier turn is judged too; 0: only "
-            "turns upset on their own",
+            "turns upset on their own (a turn at the detector's threshold is "
+            "upset on its own anyway)",
             default=0,
         ),
         OptionSpec(
             "still-upset-signals",
             list,
             "the detector's signals that count toward `still-upset-score`",
+            choices_from=lambda: tuple(EscalationDetector.default().weights),
             default=[],
         ),
     ],
@@ -78,8 +80,8 @@ def check(
         if view.is_customer:
             if waiting is None or not waiting[1].escalated:
                 # A customer still upset from before needs less to be heard again.
-                primed = 0 < still < detector.threshold and _still_upset(convo, view)
-                wanted = still if primed else detector.threshold
+                primed = still > 0 and _still_upset(convo, view)
+                wanted = min(still, detector.threshold) if primed else detector.threshold
                 # A turn that cannot reach that score is not judged hit by hit.
                 if detector.most(convo, view) < wanted:
                     continue
