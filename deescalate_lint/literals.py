@@ -91,7 +91,60 @@ def requirements(source: str, ignore_case: bool) -> tuple[Requirement, ...] | No
 _MEMO = DiskMemo("requirements", fingerprint(Path(__file__)) + "-" + sys.version.split()[0])
 
 
+#: A Unicode property outside a set (``\\p{Han}``, ``\\pL``, ``\\P{..}``): one character.
+_PROPERTY = re.compile(r"\\[pP](?:\{[^{}\\]*\}|[A-Za-z])")
+#: Any one character, as the stdlib parser reads it (a class: requires nothing).
+_ANY_CHARACTER = r"[\s\S]"
+
+
+def _without_properties(source: str) -> str | None:
+    """``source`` with each Unicode property outside a set read as "any one
+    character" (a looser pattern: its requirements hold for the real one);
+    None when a property stands inside a set, which stays unknown.
+
+    Why: the stdlib parser does not know ``\\p{..}``, and a CJK gap written
+    ``\\p{Han}{0,4}`` made the whole pattern unknown, so searched in every turn."""
+    if "\\p" not in source and "\\P" not in source:
+        return source
+    out: list[str] = []
+    position, in_set = 0, False
+    while position < len(source):
+        char = source[position]
+        if char == "\\":
+            found = _PROPERTY.match(source, position)
+            if found is not None:
+                if in_set:
+                    return None
+                out.append(_ANY_CHARACTER)
+                position = found.end()
+                continue
+            out.append(source[position : position + 2])
+            position += 2
+            continue
+        if char == "[" and not in_set:
+            in_set = True
+            out.append(char)
+            position += 1
+            # A "]" first in a set (after an optional "^") is a literal.
+            if source.startswith("^", position):
+                out.append("^")
+                position += 1
+            if source.startswith("]", position):
+                out.append("]")
+                position += 1
+            continue
+        if char == "]" and in_set:
+            in_set = False
+        out.append(char)
+        position += 1
+    return "".join(out)
+
+
 def _requirements(source: str, ignore_case: bool) -> tuple[tuple[str, ...], ...] | None:
+    plain = _without_properties(source)
+    if plain is None:
+        return None
+    source = plain
     braces = _BRACES_OK.sub("", source)
     if _UNSAFE.search(source) or "{" in braces or "}" in braces:
         return None

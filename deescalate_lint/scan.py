@@ -18,11 +18,11 @@ Two engines, the same answers (tests/test_fast_paths.py and CI compare them):
   Aho-Corasick automaton; an entry is left when each of its requirements has
   a needle in the text. It cannot see word edges or order, so more
   candidates reach ``regex``, which then finds the same hits.
-* **google-re2** (optional, the accelerator): RE2's FilteredRE2 over every
-  entry's prefilter (``prefilter.py``: generated from the real pattern,
-  looser, in RE2 syntax): the literal atoms of all of them found in one
-  pass, then the prefilters whose atoms are there run, each its own small
-  DFA; far fewer candidates reach ``regex`` than the literals let through.
+* **google-re2** (optional, the accelerator): the same literal pass, then
+  each entry it leaves is asked of its own RE2 prefilter (``prefilter.py``:
+  generated from the real pattern, looser, in RE2 syntax), each its own
+  small DFA; far fewer candidates reach ``regex`` than the literals let
+  through.
   One ``re2.Set`` of every prefilter was measured best on the packs of the
   time (108 MB/s for 334 English patterns); with the tuned packs (1,300)
   its DFA met a new state at nearly every byte of unseen text, and fell to
@@ -49,8 +49,6 @@ NO_RE2_ENV = "DEESCALATE_LINT_NO_RE2"
 #: Memory for each prefilter's RE2 program and DFA (RE2's default): each is
 #: one pattern, and one that needs more is refused and always a candidate.
 RE2_MAX_MEM = 8 << 20
-#: Texts a RE2 engine leaves to the literal one before it compiles its filters.
-RE2_AFTER = 32
 
 #: White space a turn's end may have after its last match (``str.rstrip`` removes
 #: these; every character outside ASCII is allowed, so none is missed), then
@@ -165,9 +163,7 @@ class Entry:
 
 
 class _Re2Engine:
-    """RE2's FilteredRE2 over every entry's prefilter: the literal atoms of all
-    of them found in one pass, then only the prefilters whose atoms are there
-    run, all in C.
+    """The literal engine's survivors, each confirmed by its own RE2 prefilter.
 
     Why not one ``re2.Set`` of every prefilter (the first design): with the
     tuned packs (1,300 English prefilters, most with a loop in the middle) its
@@ -175,73 +171,62 @@ class _Re2Engine:
     fresh corpus ran at DFA-construction speed (0.1 MB/s over the real
     corpora; the same texts a second time, 6 MB/s), and splitting the set in
     chunks of 10 to 400 left it at 0.3-0.5 MB/s. Each prefilter on its own
-    keeps a DFA small enough to stay warm; asked from Python one by one
-    (after the literal engine) they gave the same candidates at 0.4 MB/s,
-    the filter at 0.8-7 MB/s.
+    keeps a DFA small enough to stay warm, and is asked only about the
+    entries whose literals are in the text.
 
-    Until ``RE2_AFTER`` texts have been scanned the literal engine answers
-    alone (a superset: ``regex`` then confirms more candidates): compiling
-    the filters is a tenth of a second per language, more than a template
-    or a short batch repays.
+    Why not RE2's FilteredRE2 (google-re2's ``Filter``), which does the same
+    in C and measured a little faster: its atom prefilter dropped a pattern
+    whose literals were there (``(?:sorry,?\\s+){2,}sorry`` among the 1,300
+    English prefilters, on "sorry, sorry, sorry!"; alone it was kept), and a
+    candidate scan that can miss is no scan.
     """
 
     def __init__(self, re2: Any, entries: Sequence[Entry]) -> None:
         self.re2 = re2
+        self.options = re2.Options()
+        self.options.max_mem = RE2_MAX_MEM
+        self.options.log_errors = False
+        self.unanchored = re2._re2.RE2.Anchor.UNANCHORED
         self.entries = entries
-        #: What answers until the filters are built (dropped then).
-        self.literals: _LiteralEngine | None = _LiteralEngine(entries)
-        self.scanned = 0
-        #: The filters could not be compiled: the literal engine answers for good.
-        self.failed = False
-        #: Per kind of text (folded or as is): the filter, and filter id -> entry.
-        self.filters: dict[bool, tuple[Any, list[int]]] | None = None
-        self.always: tuple[int, ...] = ()
+        self.literals = _LiteralEngine(entries)
+        #: Per entry: its compiled prefilter and whether it reads folded text,
+        #: None (unknown or refused by RE2: always a candidate), or False until asked.
+        self.compiled: list[tuple[Any, bool] | bool | None] = [False] * len(entries)
 
-    def _build(self) -> dict[bool, tuple[Any, list[int]]] | None:
-        options = self.re2.Options()
-        options.max_mem = RE2_MAX_MEM
-        options.log_errors = False
-        filters: dict[bool, tuple[Any, list[int]]] = {}
-        always = []
-        for position, entry in enumerate(self.entries):
-            found = entry.prefilter()
-            if found is None:
-                always.append(position)
-                continue
-            if found.folded not in filters:
-                filters[found.folded] = (self.re2._re2.Filter(), [])
-            compiled, ids = filters[found.folded]
-            if compiled.Add(found.source.encode("utf-8"), options) < 0:
-                always.append(position)  # RE2 refused it: always a candidate
-                continue
-            ids.append(position)
-        for compiled, _ids in filters.values():
-            if not compiled.Compile():
-                # RE2 gave up (its set of literal atoms outgrew its memory, some
-                # ten thousand atoms): matching then would crash, so the literal
-                # engine answers for good.
-                return None
-        self.always = tuple(always)
-        self.filters = filters
-        self.literals = None
-        return filters
+    def _prefilter(self, position: int) -> tuple[Any, bool] | None:
+        found = self.compiled[position]
+        if found is False:
+            source = self.entries[position].prefilter()
+            found = None
+            if source is not None:
+                # The bare RE2 object: the module's ``search`` wraps each call
+                # in a generator and enum arithmetic that cost more than the search.
+                regexp = self.re2._re2.RE2(source.source.encode("utf-8"), self.options)
+                found = (regexp, source.folded) if regexp.ok() else None
+            self.compiled[position] = found
+        assert found is not True
+        return found
 
     def match(self, text: str) -> tuple[int, ...]:
-        filters = self.filters
-        if filters is None:
-            literals = self.literals
-            assert literals is not None
-            self.scanned += 1
-            if self.scanned <= RE2_AFTER or self.failed:
-                return literals.match(text)
-            filters = self._build()
-            if filters is None:
-                self.failed = True
-                return literals.match(text)
-        found = list(self.always)
-        for folded, (compiled, ids) in filters.items():
-            haystack = _utf8(PAD + (fold(text) if folded else text) + PAD + _END)
-            found.extend(ids[i] for i in compiled.Match(haystack, False))
+        folded: bytes | None = None
+        raw: bytes | None = None
+        found = []
+        for position in self.literals.match(text):
+            prefilter = self._prefilter(position)
+            if prefilter is None:
+                found.append(position)
+                continue
+            pattern, on_folded = prefilter
+            if on_folded:
+                if folded is None:
+                    folded = _utf8(PAD + fold(text) + PAD + _END)
+                haystack = folded
+            else:
+                if raw is None:
+                    raw = _utf8(PAD + text + PAD + _END)
+                haystack = raw
+            if pattern.Match(self.unanchored, haystack, 0, len(haystack))[0][0] >= 0:
+                found.append(position)
         return tuple(found)
 
 

@@ -151,41 +151,6 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0], "the template should have findings"
-    # What a template needs is kept (prefilters are compiled only after
-    # ``scan.RE2_AFTER`` texts, so a template does not ask for them).
-    kept = {path.name.split("-")[0] for path in (tmp_path / "c").iterdir()}
-    assert {"toml", "requirements"} <= kept, kept
-
-
-def test_prefilters_are_kept_once_a_batch_compiles_them(tmp_path: Path) -> None:
-    """A batch long enough for the RE2 filters writes their prefilters to the memo."""
-    pytest.importorskip("re2")
-    from deescalate_lint.scan import RE2_AFTER
-
-    batch = tmp_path / "calls.jsonl"
-    turn = {"speaker": "agent", "text": "I guarantee it will arrive tomorrow."}
-    with batch.open("w", encoding="utf-8") as out:
-        for number in range(RE2_AFTER + 8):
-            record = {"id": f"c{number}", "language": "en", "turns": [turn]}
-            out.write(json.dumps(record) + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DEESCALATE_LINT_")}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from deescalate_lint.cli import main; sys.exit(main())",
-            str(batch),
-            "--format",
-            "jsonl",
-            "--isolated",
-        ],
-        capture_output=True,
-        text=True,
-        env={**env, "DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
-        cwd=REPO,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr
     assert any(path.name.startswith("prefilter-") for path in (tmp_path / "c").iterdir())
 
 

@@ -104,6 +104,17 @@ def test_syntax_tied_to_the_whole_alternation_is_never_searched_alone() -> None:
         assert _merged(group, text) == _alternation(group, text), sources
 
 
+def test_a_unicode_property_outside_a_set_keeps_the_literals_around_it() -> None:
+    """``\\p{Han}`` reads as one unknown character, not as unknown syntax; inside
+    a set it stays unknown (always searched)."""
+    group = _group(r"保证\p{Han}{0,4}满意", word_boundaries=False)
+    assert group.requirements == ((("满意",), ("保证",)),)
+    assert _merged(group, "我保证您一定满意") == _alternation(group, "我保证您一定满意")
+    assert _merged(group, "我保证您一定满意") == [(1, 8, "p0")]
+    assert _group(r"[\p{Han}a]b").requirements == (None,)
+    assert _group(r"x\\p{Han}").requirements == (None,)  # an escaped backslash, then braces
+
+
 def test_an_atomic_group_has_requirements() -> None:
     group = _group(r"(?>ab)c")
     assert group.requirements == ((("ab",), ("c",)),)
