@@ -255,7 +255,8 @@ def test_prefilter_is_exact_on_random_texts(parts: list[str], shout: bool) -> No
         (r"ah+", {"ah"}),
         (r"\w+n't", {"n't"}),
         (r"(?:sorry|apolog\w*)", {"sorry", "apolog"}),
-        (r"\p{Han}+不", None),  # regex-only syntax: unknown, always searched
+        (r"\p{Han}+不", {"不"}),  # a property outside a set: one unknown character
+        (r"[\p{Han}a]不", None),  # inside a set: unknown, always searched
         (r"[[:alpha:]]x", None),  # a POSIX class the stdlib would misread
         (r"(?i)abc", None),  # inline flags: unknown
         (r"abc{e<=1}", None),  # fuzzy matching: unknown
