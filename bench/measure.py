@@ -404,25 +404,25 @@ def startup(templates: dict[str, Path], runs: int, checkout: Path = REPO) -> dic
                 run_measured([*cli_command(), str(path)], checkout=checkout, env=env)
                 for _ in range(runs)
             ]
-            out[name] = {
-                "median_seconds": statistics.median(s["seconds"] for s in samples),
-                "runs": [s["seconds"] for s in samples],
-                "exit": samples[0]["exit"],
-                "peak_rss_mb": samples[0]["peak_rss_mb"],
-            }
+            out[name] = _summary(samples)
     first = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="bench-memo-") as empty:
             env = {**base, "DEESCALATE_LINT_CACHE_DIR": empty}
             path = next(iter(templates.values()))
             first.append(run_measured([*cli_command(), str(path)], checkout=checkout, env=env))
-    out["first_run"] = {
-        "median_seconds": statistics.median(s["seconds"] for s in first),
-        "runs": [s["seconds"] for s in first],
-        "exit": first[0]["exit"],
-        "peak_rss_mb": first[0]["peak_rss_mb"],
-    }
+    out["first_run"] = _summary(first)
     return out
+
+
+def _summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs of one cold process: their median, each time, and the first's exit and memory."""
+    return {
+        "median_seconds": statistics.median(s["seconds"] for s in samples),
+        "runs": [s["seconds"] for s in samples],
+        "exit": samples[0]["exit"],
+        "peak_rss_mb": samples[0]["peak_rss_mb"],
+    }
 
 
 def _median_of(function: Callable[[], float], runs: int) -> float:

@@ -189,22 +189,21 @@ class _Re2Engine:
         self.unanchored = re2._re2.RE2.Anchor.UNANCHORED
         self.entries = entries
         self.literals = _LiteralEngine(entries)
-        #: Per entry: its compiled prefilter and whether it reads folded text,
-        #: None (unknown or refused by RE2: always a candidate), or False until asked.
-        self.compiled: list[tuple[Any, bool] | bool | None] = [False] * len(entries)
+        #: Per entry asked about so far: its compiled prefilter and whether it
+        #: reads folded text, or None (unknown or refused by RE2: always a candidate).
+        self.compiled: dict[int, tuple[Any, bool] | None] = {}
 
     def _prefilter(self, position: int) -> tuple[Any, bool] | None:
-        found = self.compiled[position]
-        if found is False:
-            source = self.entries[position].prefilter()
-            found = None
-            if source is not None:
-                # The bare RE2 object: the module's ``search`` wraps each call
-                # in a generator and enum arithmetic that cost more than the search.
-                regexp = self.re2._re2.RE2(source.source.encode("utf-8"), self.options)
-                found = (regexp, source.folded) if regexp.ok() else None
-            self.compiled[position] = found
-        assert found is not True
+        if position in self.compiled:
+            return self.compiled[position]
+        source = self.entries[position].prefilter()
+        found = None
+        if source is not None:
+            # The bare RE2 object: the module's ``search`` wraps each call in a
+            # generator and enum arithmetic that cost more than the search.
+            regexp = self.re2._re2.RE2(source.source.encode("utf-8"), self.options)
+            found = (regexp, source.folded) if regexp.ok() else None
+        self.compiled[position] = found
         return found
 
     def match(self, text: str) -> tuple[int, ...]:
