@@ -22,6 +22,7 @@ import importlib
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,9 @@ else:  # pragma: no cover - Python 3.10
 
 #: Source text that the stdlib parser would read differently from ``regex``
 #: (nested sets, POSIX classes such as ``[a[:digit:]]``, inline flags, branch
-#: reset, fuzzy/named-list syntax).
-_UNSAFE = re.compile(r"\[\[|\[:|\(\?[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
+#: reset, fuzzy/named-list syntax). A set that merely starts with a colon
+#: (``[:,]``) is read alike by both.
+_UNSAFE = re.compile(r"\[\[|\[:\^?[A-Za-z]+:\]|\(\?[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
 #: Valid counted repeats and escaped braces; any other brace means "unknown".
 _BRACES_OK = re.compile(r"\\[{}]|\{\d*,?\d*\}")
 
@@ -65,24 +67,33 @@ def _fold(text: str, ignore_case: bool) -> str:
     return fold(text) if ignore_case else text
 
 
-def requirement(source: str, ignore_case: bool) -> Requirement | None:
+def requirement(source: str, ignore_case: bool, squeeze: bool = False) -> Requirement | None:
     """Strings of which every match of ``source`` contains at least one, or None.
 
     ``source`` is a pattern after space expansion (``\\s+``), as compiled.
     The most selective of ``requirements``.
     """
-    found = requirements(source, ignore_case)
+    found = requirements(source, ignore_case, squeeze)
     return found[0] if found else None
 
 
-def requirements(source: str, ignore_case: bool) -> tuple[Requirement, ...] | None:
+def requirements(
+    source: str, ignore_case: bool, squeeze: bool = False
+) -> tuple[Requirement, ...] | None:
     """Every requirement of ``source``, the most selective first; all hold for any match.
 
     "let me stop you there" needs "let" and "stop" and "there": a text that
     has "there" but no "stop" cannot match, which one requirement alone
     would not show. None when nothing is known (the pattern is always searched).
+
+    ``squeeze``: the requirements hold in the text ``squeezed`` (each run of
+    white space one space), and may span words: ``not\\s+(?:my|our)\\s+fault``
+    needs "not my fault" or "not our fault", not just "fault". Without it
+    they hold in the text as it is, and white space breaks them.
     """
-    found = _MEMO.get((source, ignore_case), lambda: _requirements(source, ignore_case))
+    found = _MEMO.get(
+        (source, ignore_case, squeeze), lambda: _requirements(source, ignore_case, squeeze)
+    )
     return None if found is None else tuple(frozenset(r) for r in found)
 
 
@@ -140,7 +151,9 @@ def _without_properties(source: str) -> str | None:
     return "".join(out)
 
 
-def _requirements(source: str, ignore_case: bool) -> tuple[tuple[str, ...], ...] | None:
+def _requirements(
+    source: str, ignore_case: bool, squeeze: bool
+) -> tuple[tuple[str, ...], ...] | None:
     plain = _without_properties(source)
     if plain is None:
         return None
@@ -152,10 +165,23 @@ def _requirements(source: str, ignore_case: bool) -> tuple[tuple[str, ...], ...]
         parsed = _sre_parser.parse(source, 0)
     except Exception:  # the stdlib cannot read it: regex-only syntax
         return None
-    found = {frozenset(_fold(s, ignore_case) for s in r) for r in _sequence(list(parsed))}
+    found = {
+        frozenset(_fold(s, ignore_case) for s in r)
+        for r in _sequence(list(parsed), squeeze).all_requirements()
+    }
     if not found:
         return None
-    return tuple(tuple(sorted(r)) for r in sorted(found, key=_selectivity, reverse=True))
+    kept: list[Requirement] = []
+    for candidate in sorted(found, key=_selectivity, reverse=True):
+        # "fault" implies "faul": a requirement that a kept one implies rules out nothing more.
+        if not any(_implies(stronger, candidate) for stronger in kept):
+            kept.append(candidate)
+    return tuple(tuple(sorted(r)) for r in kept)
+
+
+def _implies(stronger: Requirement, weaker: Requirement) -> bool:
+    """Whether every text holding a string of ``stronger`` holds one of ``weaker``."""
+    return all(any(w in s for w in weaker) for s in stronger)
 
 
 def _selectivity(requirement: Requirement) -> tuple[int, int, tuple[str, ...]]:
@@ -170,68 +196,206 @@ def _best(requirements: list[Requirement]) -> Requirement | None:
     return max(requirements, key=_selectivity)
 
 
-def _sequence(items: Sequence[tuple[object, object]]) -> list[Requirement]:
-    """Every requirement of a sequence of parsed items (all of them hold)."""
-    found: list[Requirement] = []
-    run: list[str] = []
+#: Largest set of strings an analysis keeps exact (every string a part can
+#: match), or as the strings a part's matches begin or end with.
+MAX_STRINGS = 32
 
-    def flush() -> None:
-        if run:
-            found.append(frozenset(["".join(run)]))
-            run.clear()
 
-    for op, arg in items:
-        if op is _sre_constants.LITERAL:
-            assert isinstance(arg, int)
-            run.append(chr(arg))
-            continue
-        if not (op in _REPEATS and _repeats_a_literal(arg)):
-            flush()
-        if op is _sre_constants.SUBPATTERN:
-            assert isinstance(arg, tuple)
-            found.extend(_sequence(list(arg[-1])))
-        elif op in _REPEATS:
-            assert isinstance(arg, tuple)
-            low, _high, body = arg
-            body = list(body)
-            if low >= 1 and len(body) == 1 and body[0][0] is _sre_constants.LITERAL:
-                # "ah+": at least one "h" follows the "a" directly.
-                run.append(chr(body[0][1]))
-                flush()
-            elif low >= 1:
-                found.extend(_sequence(body))
-        elif op is _sre_constants.BRANCH:
-            assert isinstance(arg, tuple)
-            # Each branch's best requirement; the match holds one of them.
-            union: set[str] = set()
-            for branch in arg[1]:
-                inner = _best(_sequence(list(branch)))
-                if inner is None:
-                    union = set()
-                    break
-                union |= inner
-            if union:
-                found.append(frozenset(union))
-        elif op is _ATOMIC:
-            found.extend(_sequence(list(arg)))  # type: ignore[call-overload]
-        # Anything else (classes, lookarounds, anchors, back-references,
-        # conditionals) consumes unknown text or none: it requires nothing.
-    flush()
-    return found
+@dataclass(frozen=True)
+class _Info:
+    """What any match of a part of a pattern holds (the analysis of Russ Cox's
+    code search, reduced): ``exact``, every string the part can match (None:
+    too many or unknown); ``prefixes``/``suffixes``, strings one of which each
+    match starts/ends with (None: unknown); ``requirements``, sets of strings
+    of which each match contains one. The empty string is a string like the
+    others here: a requirement holding it is dropped, as it rules nothing out.
+
+    Why more than literal runs: "do|does|did" (which the stdlib parser turns
+    into ``d(?:o|oes|id)``), ``f+u+c+k``, ``[:,]`` after "confirm" or
+    ``(?:ha){2,}`` gave one-letter needles ("d", "u", "ha") that most turns
+    hold; the strings across such joins ("do", "did"; "fu", "ck"; "confirm:";
+    "haha") are as sure and far rarer.
+    """
+
+    exact: frozenset[str] | None = None
+    prefixes: frozenset[str] | None = None
+    suffixes: frozenset[str] | None = None
+    requirements: tuple[Requirement, ...] = ()
+
+    def starts(self) -> frozenset[str] | None:
+        return self.exact if self.exact is not None else self.prefixes
+
+    def ends(self) -> frozenset[str] | None:
+        return self.exact if self.exact is not None else self.suffixes
+
+    def all_requirements(self) -> list[Requirement]:
+        found = list(self.requirements)
+        if self.exact is not None:
+            found.append(self.exact)
+        return [r for r in found if r and "" not in r]
+
+
+_UNKNOWN = _Info()
+_EMPTY = _Info(exact=frozenset([""]))
+_SPACE = _Info(exact=frozenset([" "]))
+
+
+def _char(code: int, squeeze: bool) -> str:
+    char = chr(code)
+    return " " if squeeze and char.isspace() else char
+
+
+def _product(left: frozenset[str], right: frozenset[str], squeeze: bool) -> frozenset[str] | None:
+    if len(left) * len(right) > MAX_STRINGS:
+        return None
+    if squeeze:
+        # Squeezed text has one space for any run of white space.
+        return frozenset(
+            a[:-1] + b if a.endswith(" ") and b.startswith(" ") else a + b
+            for a in left
+            for b in right
+        )
+    return frozenset(a + b for a in left for b in right)
+
+
+def _shortened(strings: frozenset[str] | None, keep_start: bool) -> frozenset[str] | None:
+    """At most ``MAX_STRINGS`` strings that still start (or end) every match:
+    each cut to a shorter length until few enough remain."""
+    if strings is None or len(strings) <= MAX_STRINGS:
+        return strings
+    for length in range(max(len(s) for s in strings) - 1, 0, -1):
+        cut = frozenset(s[:length] if keep_start else s[-length:] for s in strings)
+        if len(cut) <= MAX_STRINGS:
+            return cut
+    return None
+
+
+def _concat(left: _Info, right: _Info, squeeze: bool) -> _Info:
+    """What a match of ``left`` followed by one of ``right`` holds."""
+    exact = None
+    if left.exact is not None and right.exact is not None:
+        exact = _product(left.exact, right.exact, squeeze)
+    requirements = (*left.all_requirements(), *right.all_requirements())
+    ends, starts = left.ends(), right.starts()
+    if ends is not None and starts is not None:
+        across = _product(ends, starts, squeeze)
+        if across is not None:
+            requirements += (across,)
+    if exact is not None:
+        return _Info(exact, requirements=requirements)
+    prefixes = left.prefixes
+    if left.exact is not None:
+        prefixes = (
+            left.exact if starts is None else _product(left.exact, starts, squeeze) or left.exact
+        )
+    suffixes = right.suffixes
+    if right.exact is not None:
+        suffixes = (
+            right.exact if ends is None else _product(ends, right.exact, squeeze) or right.exact
+        )
+    return _Info(
+        None,
+        _shortened(prefixes, keep_start=True),
+        _shortened(suffixes, keep_start=False),
+        requirements,
+    )
+
+
+def _sequence(items: Sequence[tuple[object, object]], squeeze: bool) -> _Info:
+    """What any match of a sequence of parsed items holds."""
+    info = _EMPTY
+    for item in items:
+        info = _concat(info, _item(item, squeeze), squeeze)
+    return info
+
+
+def _alternatives(branches: Sequence[_Info]) -> _Info:
+    """What any match of one of ``branches`` holds."""
+    exact: frozenset[str] | None = None
+    if all(b.exact is not None for b in branches):
+        union = frozenset().union(*(b.exact for b in branches if b.exact is not None))
+        exact = union if len(union) <= MAX_STRINGS else None
+    if exact is not None:
+        return _Info(exact)
+    # Each branch's most selective requirement; the match holds one of them.
+    best = [_best(b.all_requirements()) for b in branches]
+    requirements: tuple[Requirement, ...] = ()
+    if best and all(r is not None for r in best):
+        requirements = (frozenset().union(*(r for r in best if r is not None)),)
+    starts, ends = [b.starts() for b in branches], [b.ends() for b in branches]
+    prefixes = None if any(s is None for s in starts) else frozenset().union(*starts)  # type: ignore[arg-type]
+    suffixes = None if any(e is None for e in ends) else frozenset().union(*ends)  # type: ignore[arg-type]
+    return _Info(
+        None,
+        _shortened(prefixes, keep_start=True),
+        _shortened(suffixes, keep_start=False),
+        requirements,
+    )
+
+
+def _repeat(low: int, high: int, body: _Info, squeeze: bool) -> _Info:
+    """What any match of ``body`` repeated ``low`` to ``high`` times holds."""
+    if squeeze and body.exact == _SPACE.exact:
+        # Any run of white space is one space in squeezed text.
+        return _SPACE if low >= 1 else _Info(frozenset(["", " "]) if high else frozenset([""]))
+    if low == 0:
+        if high == 1 and body.exact is not None and len(body.exact) < MAX_STRINGS:
+            return _Info(body.exact | {""})
+        return _EMPTY if high == 0 else _UNKNOWN
+    if low == high and body.exact is not None:
+        exact: frozenset[str] | None = body.exact
+        for _ in range(low - 1):
+            exact = _product(exact, body.exact, squeeze) if exact is not None else None
+        if exact is not None:
+            return _Info(exact)
+    # At least one whole match of the body, and (twice or more) one join of two.
+    once = _Info(None, body.starts(), body.ends(), tuple(body.all_requirements()))
+    return _concat(once, once, squeeze) if low >= 2 else once
+
+
+def _item(item: tuple[object, object], squeeze: bool) -> _Info:
+    """What any match of one parsed item holds."""
+    op, arg = item
+    if op is _sre_constants.LITERAL:
+        assert isinstance(arg, int)
+        return _Info(frozenset([_char(arg, squeeze)]))
+    if op is _sre_constants.IN:
+        assert isinstance(arg, list)
+        # A set of a few plain characters ("[:,]"), and when squeezed white
+        # space ("[\\s,]"); anything else is unknown.
+        chars = set()
+        for kind, value in arg:
+            if kind is _sre_constants.LITERAL:
+                chars.add(_char(value, squeeze))
+            elif squeeze and kind is _sre_constants.CATEGORY and value is _CATEGORY_SPACE:
+                chars.add(" ")
+            else:
+                return _UNKNOWN
+        return _Info(frozenset(chars)) if 0 < len(chars) <= 10 else _UNKNOWN
+    if op is _sre_constants.SUBPATTERN:
+        assert isinstance(arg, tuple)
+        return _sequence(list(arg[-1]), squeeze)
+    if op is _ATOMIC:
+        return _sequence(list(arg), squeeze)  # type: ignore[call-overload]
+    if op in _REPEATS:
+        assert isinstance(arg, tuple)
+        low, high, body = arg
+        return _repeat(low, high, _sequence(list(body), squeeze), squeeze)
+    if op is _sre_constants.BRANCH:
+        assert isinstance(arg, tuple)
+        return _alternatives([_sequence(list(branch), squeeze) for branch in arg[1]])
+    if op in _ZERO_WIDTH:
+        return _EMPTY
+    # Classes, any character, back-references, conditionals: unknown text.
+    return _UNKNOWN
 
 
 _POSSESSIVE = getattr(_sre_constants, "POSSESSIVE_REPEAT", object())
 _ATOMIC = getattr(_sre_constants, "ATOMIC_GROUP", object())
 _REPEATS = (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT, _POSSESSIVE)
-
-
-def _repeats_a_literal(arg: object) -> bool:
-    """True for ``x+``-like repeats of one literal character (at least once)."""
-    if not isinstance(arg, tuple) or len(arg) != 3:
-        return False
-    low, _high, body = arg
-    items = list(body)
-    return bool(low >= 1 and len(items) == 1 and items[0][0] is _sre_constants.LITERAL)
+_CATEGORY_SPACE = _sre_constants.CATEGORY_SPACE
+#: Anchors and lookarounds: they consume nothing.
+_ZERO_WIDTH = (_sre_constants.AT, _sre_constants.ASSERT, _sre_constants.ASSERT_NOT)
 
 
 def needle_automaton(needles: Mapping[str, Any]) -> Any:
@@ -254,18 +418,46 @@ def needle_automaton(needles: Mapping[str, Any]) -> Any:
     return automaton
 
 
+def case_sensitive_inside(source: str) -> str | None:
+    """The inside of a pattern that is one case-sensitive group as a whole
+    (``(?-i:...)``), which matches alike in a case-blind group; else None."""
+    if not (source.startswith("(?-i:") and source.endswith(")")):
+        return None
+    try:
+        parsed = list(_sre_parser.parse(source, 0))
+    except Exception:  # regex-only syntax: not known to be one group
+        return None
+    if len(parsed) != 1 or parsed[0][0] is not _sre_constants.SUBPATTERN:
+        return None
+    _group, _add, delete, _body = parsed[0][1]
+    return source[5:-1] if delete & _sre_constants.SRE_FLAG_IGNORECASE else None
+
+
+#: Any run of white space: what ``regex``'s ``\\s`` matches, and the four
+#: separators (U+001C-U+001F) the standard library adds (a superset is sound).
+_WHITE_SPACE = re.compile(r"\s+")
+
+
+def squeezed(text: str) -> str:
+    """``text`` with each run of white space one space (what ``squeeze`` needles are in)."""
+    return _WHITE_SPACE.sub(" ", text)
+
+
 @lru_cache(maxsize=64)
 def folded(text: str) -> str:
     """Folded text, cached: every pattern group of a turn asks for the same text."""
     return fold(text)
 
 
-def pattern_needles(source: str, ignore_case: bool) -> tuple[tuple[str, ...], ...] | None:
+def pattern_needles(
+    source: str, ignore_case: bool, squeeze: bool = False
+) -> tuple[tuple[str, ...], ...] | None:
     """Per requirement, its needles (shortest first, redundant ones dropped); None: unknown.
 
     At most ``MAX_REQUIREMENTS`` requirements are kept, the most selective.
+    ``squeeze``: needles of the ``squeezed`` text (see ``requirements``).
     """
-    found = requirements(source, ignore_case)
+    found = requirements(source, ignore_case, squeeze)
     if not found:
         return None
     out = []

@@ -117,7 +117,7 @@ def test_a_unicode_property_outside_a_set_keeps_the_literals_around_it() -> None
 
 def test_an_atomic_group_has_requirements() -> None:
     group = _group(r"(?>ab)c")
-    assert group.requirements == ((("ab",), ("c",)),)
+    assert group.requirements == ((("abc",),),)  # "ab" then "c": one run
     assert _merged(group, "abc") == [(0, 3, "p0")]
 
 
