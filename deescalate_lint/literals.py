@@ -39,8 +39,8 @@ else:  # pragma: no cover - Python 3.10
 #: Source text that the stdlib parser would read differently from ``regex``
 #: (nested sets, POSIX classes such as ``[a[:digit:]]``, inline flags, branch
 #: reset, fuzzy/named-list syntax). A set that merely starts with a colon
-#: (``[:,]``) is read alike by both.
-_UNSAFE = re.compile(r"\[\[|\[:\^?[A-Za-z]+:\]|\(\?[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
+#: (``[:,]``), named groups and named back-references are read alike by both.
+_UNSAFE = re.compile(r"\[\[|\[:\^?[A-Za-z]+:\]|\(\?(?!P[<=])[a-zA-Z^|]|\\[pPXmMLNGKhHRV]|\(\?\(")
 #: Valid counted repeats and escaped braces; any other brace means "unknown".
 _BRACES_OK = re.compile(r"\\[{}]|\{\d*,?\d*\}")
 
@@ -371,7 +371,7 @@ def _item(item: tuple[object, object], squeeze: bool) -> _Info:
                 chars.add(" ")
             else:
                 return _UNKNOWN
-        return _Info(frozenset(chars)) if 0 < len(chars) <= 10 else _UNKNOWN
+        return _Info(frozenset(chars)) if 0 < len(chars) <= MAX_STRINGS else _UNKNOWN
     if op is _sre_constants.SUBPATTERN:
         assert isinstance(arg, tuple)
         return _sequence(list(arg[-1]), squeeze)

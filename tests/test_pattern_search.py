@@ -104,6 +104,13 @@ def test_syntax_tied_to_the_whole_alternation_is_never_searched_alone() -> None:
         assert _merged(group, text) == _alternation(group, text), sources
 
 
+def test_a_back_reference_to_a_group_of_its_own_is_searched_alone() -> None:
+    group = _group(r"(?P<t>\p{Han}{2})就是(?P=t)", r"(?P<u>a)b(?P=u)", r"(?i)c")
+    assert group.alone == (True, True, False)
+    for text in ("规则就是规则", "aba 规矩就是规则", "C aba"):
+        assert _merged(group, text) == _alternation(group, text), text
+
+
 def test_a_unicode_property_outside_a_set_keeps_the_literals_around_it() -> None:
     """``\\p{Han}`` reads as one unknown character, not as unknown syntax; inside
     a set it stays unknown (always searched)."""
