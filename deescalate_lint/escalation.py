@@ -60,6 +60,10 @@ class Signal:
     text: str
     #: None: the signal's weight from detector.toml.
     weight: int | None = None
+    #: False for a pattern with ``renews = false``: a sign of the situation
+    #: ("charged me £46") that adds to a turn's score, but is not the customer
+    #: saying again how they feel (first-reply's ``still-upset-score``).
+    renews: bool = True
 
 
 @dataclass(frozen=True)
@@ -196,7 +200,12 @@ class EscalationDetector:
                     weight = int(hit.pattern.attrs.get("weight", self.weights[kind]))
                     signals.append(
                         Signal(
-                            kind, hit.start, hit.end, view.turn.text[hit.start : hit.end], weight
+                            kind,
+                            hit.start,
+                            hit.end,
+                            view.turn.text[hit.start : hit.end],
+                            weight,
+                            bool(hit.pattern.attrs.get("renews", True)),
                         )
                     )
                     score += weight

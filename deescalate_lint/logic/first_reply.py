@@ -110,8 +110,9 @@ def _still_upset(convo: Conversation, view: TurnView) -> bool:
 
 def _said(detector: EscalationDetector, state: Escalation, kinds: frozenset[str]) -> int:
     """The score of a turn's signals of ``kinds`` (chosen in the rule's pack:
-    what a customer says about how they feel, not how it is typed)."""
-    return sum(detector.weight_of(s) for s in state.signals if s.kind in kinds)
+    what a customer says about how they feel, not how it is typed), leaving
+    out signs of the situation whose pattern says ``renews = false``."""
+    return sum(detector.weight_of(s) for s in state.signals if s.kind in kinds and s.renews)
 
 
 def quiet(screen: Screen) -> list[Finding | Notice] | None:
