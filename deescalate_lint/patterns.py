@@ -168,6 +168,15 @@ class PatternGroup:
             if "near" in spec.attrs:
                 raise RulePackError(where, f"pattern {spec.id!r}: a near table needs a language")
             body = expand_spaces(spec.source)
+            if _NUMBERED_REFERENCE.search(body):
+                # In the group's alternation each pattern is a group of its
+                # own, so \1 names another group than the author's: it never
+                # matches, or fails to compile (a tuner lost a pattern to it).
+                raise RulePackError(
+                    where,
+                    f"pattern {spec.id!r}: a numbered back-reference (\\1) cannot work "
+                    "in a pattern list; name the group: (?P<word>...)(?P=word)",
+                )
             try:
                 if check:
                     regex.compile(body)
@@ -439,6 +448,8 @@ _NOT_ALONE = regex.compile(
     r"|\(\?(?:P>|&|\(|[a-zA-Z0-9^-]*\))"  # (?P>n) (?&n) (?(1)..) (?i) (?V1) (?1)
     r"|(?<!\\)(?<!\\[pPN])\{[^}]*[a-zA-Z<>=]"  # fuzzy {e<=1}, not \p{Han} nor \{
 )
+#: A numbered back-reference (``\\1``), not an escaped backslash before a digit.
+_NUMBERED_REFERENCE = regex.compile(r"(?<!\\)(?:\\\\)*\\[1-9]")
 #: A named back-reference, ``(?P=name)``.
 _NAMED_REFERENCE = regex.compile(r"\(\?P=(\w+)\)")
 

@@ -95,13 +95,19 @@ def test_a_posix_class_inside_a_set_is_not_read_as_a_literal() -> None:
 
 def test_syntax_tied_to_the_whole_alternation_is_never_searched_alone() -> None:
     cases = [
-        (("q", "r", r"(a)(b)\2"), "aba"),  # numbered back-reference: numbers shift
         ((r"\G\s*b", "a"), "a b"),  # \G: where the search started
         ((r"(?V1)zz", "ss"), "\u00df"),  # a global flag changes every pattern
     ]
     for sources, text in cases:
         group = _group(*sources)
         assert _merged(group, text) == _alternation(group, text), sources
+
+
+def test_a_numbered_back_reference_is_refused_at_load() -> None:
+    # In the alternation every pattern is a group, so \1 would name another one.
+    with pytest.raises(RulePackError, match="numbered back-reference"):
+        _group("q", r"(Frist|Regel) ist \1")
+    assert _group(r"(?P<w>Frist|Regel) ist (?P=w)").alone == (True,)
 
 
 def test_a_back_reference_to_a_group_of_its_own_is_searched_alone() -> None:
