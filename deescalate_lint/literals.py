@@ -433,6 +433,74 @@ def case_sensitive_inside(source: str) -> str | None:
     return source[5:-1] if delete & _sre_constants.SRE_FLAG_IGNORECASE else None
 
 
+#: What ends a pattern that must end where only white space follows.
+_TAIL_ENDS = ("(?=\\s*$)", "\\s*$")
+
+
+def tail_reach(body: str) -> int | None:
+    """The most characters other than white space a pattern's match can hold,
+    when the pattern must end where only white space follows (it ends with
+    ``(?=\\s*$)`` or ``\\s*$``) and that number is bounded; None otherwise
+    (``PatternGroup.tail_reach`` says why). White space itself (``\\s+`` between
+    words) counts for nothing: it only ever matches white space."""
+    rest = next((body[: -len(end)] for end in _TAIL_ENDS if body.endswith(end)), None)
+    if rest is None or _escaped_at_end(rest) or _has_top_level_bar(rest):
+        return None
+    plain = _without_properties(_WHITE_SPACE_ITEM.sub(r"\1", rest))
+    try:
+        _low, high = _sre_parser.parse(plain, 0).getwidth() if plain is not None else (0, -1)
+    except Exception:  # regex-only syntax: no bound known
+        return None
+    return high if 0 <= high < _sre_constants.MAXREPEAT else None
+
+
+#: ``\\s`` with any repeat, not escaped (``\\\\s`` is a backslash and an s).
+_WHITE_SPACE_ITEM = re.compile(r"(?<!\\)((?:\\\\)*)\\s(?:[+*?]|\{\d*,?\d*\})?\??")
+
+
+def start_within(text: str, end: int, reach: int) -> int:
+    """Where a match holding at most ``reach`` characters other than white space,
+    and ending at or after ``end``, can start at the earliest (``tail_reach``)."""
+    position, seen = end, 0
+    while position > 0 and seen < reach:
+        position -= 1
+        if not text[position].isspace():
+            seen += 1
+    while position > 0 and text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def _escaped_at_end(text: str) -> bool:
+    """Whether ``text`` ends in an odd run of backslashes (the suffix would be escaped)."""
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+
+
+def _has_top_level_bar(source: str) -> bool:
+    """Whether an alternative bar stands outside every group and set."""
+    depth, in_set, position = 0, False, 0
+    while position < len(source):
+        char = source[position]
+        if char == "\\":
+            position += 2
+            continue
+        if in_set:
+            in_set = char != "]"
+        elif char == "[":
+            in_set = True
+            if source.startswith("]", position + 1) or source.startswith("^]", position + 1):
+                position += 2 if source[position + 1] == "]" else 3
+                continue
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        position += 1
+    return False
+
+
 #: Any run of white space: what ``regex``'s ``\\s`` matches, and the four
 #: separators (U+001C-U+001F) the standard library adds (a superset is sound).
 _WHITE_SPACE = re.compile(r"\s+")

@@ -31,7 +31,7 @@ from typing import Any
 import regex
 
 from .errors import RulePackError
-from .literals import folded, needle_automaton, pattern_needles
+from .literals import folded, needle_automaton, pattern_needles, start_within, tail_reach
 
 #: A word edge that also works next to punctuation: never between two word
 #: characters. Unlike ``\b`` it lets a pattern begin or end with a dash or "%".
@@ -137,6 +137,9 @@ class PatternGroup:
     ignore_case: bool = True
     #: Each pattern compiled alone (with the group's edges and flags), on first use.
     _singles: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+    #: Per pattern: how far before the end of a text's last non-space character
+    #: its matches can start (``tail_reach``), worked out on first use.
+    _reaches: dict[int, int | None] = field(default_factory=dict, repr=False, compare=False)
     #: Each pattern anchored to the end of the text (``ending_at_end``), compiled on first use.
     _ends: dict[int, regex.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
     _automaton: Any = field(default=None, repr=False, compare=False)
@@ -388,6 +391,23 @@ class PatternGroup:
             compiled = self._ends[index] = regex.compile(rf"(?:{single.pattern})\Z", single.flags)
         return compiled
 
+    def tail_reach(self, index: int) -> int | None:
+        """For a pattern whose matches must end where only white space follows
+        (it ends with ``(?=\\s*$)`` or ``\\s*$``) and hold a bounded number of
+        characters other than white space: that number. Its matches start no
+        earlier than ``start_within`` of the text's end, so a search may start
+        there (a look-behind still sees the text before). None for any other
+        pattern.
+
+        Why: "a turn that stops on 'and', 'the', 'I've'" is an alternation of
+        common words; searched from the start, it was tried at nearly every
+        position of every customer turn (30% of the linting time on the real
+        corpora after the fifth tuning).
+        """
+        if index not in self._reaches:
+            self._reaches[index] = tail_reach(self.bodies[index])
+        return self._reaches[index]
+
     def _merge_singles(
         self, indices: tuple[int, ...], text: str, deadline: float, pos: int = 0
     ) -> list[tuple[int, int, int]] | None:
@@ -404,10 +424,15 @@ class PatternGroup:
         """
         again = 0
 
+        end = len(text.rstrip())
+
         def search(index: int, position: int) -> regex.Match[str] | None:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
+            reach = self.tail_reach(index)
+            if reach is not None:
+                position = max(position, start_within(text, end, reach))
             return self._single(index).search(text, position, timeout=left)
 
         upcoming = [search(index, pos) for index in indices]

@@ -39,8 +39,11 @@ from deescalate_lint.textprep import prepare
 
 SMALL = 4_000
 GROWTH = 4
-#: Linear work grows GROWTH-fold, quadratic GROWTH**2-fold; the line is between.
-MAX_RATIO = 8.0
+#: Linear work grows GROWTH-fold, quadratic GROWTH**2-fold; the line is between,
+#: nearer the quadratic side: under load a linear group read 8.2x three times in a
+#: row (concepts/de/holding on backtracking runs, CI beside other jobs) and 4-5x
+#: on every rerun.
+MAX_RATIO = 10.0
 #: Times under this are mostly timer and scheduler noise; the ratio uses it as a
 #: floor. 2 ms let a loaded machine fail a linear group (de acknowledgement:
 #: 2.7 ms -> 29 ms once, 4x text, passing on every rerun); a quadratic group

@@ -109,11 +109,12 @@ CASES: list[tuple[str, set[str], str]] = [
     # --- Everyday chats and calls, one problem each ---
     (
         "tuplaveloitus",
-        # A double charge is a grievance (fi detector, third session): the reply
-        # blames without a word for the customer's situation.
+        # A double charge is one sign of two since the fifth tuning (a calm
+        # "why was I charged twice?" is a question); asked with "?!" it is upset,
+        # and the reply blames without a word for the customer's situation.
         {"DL102", "DL106"},
         """
-        Asiakas: Miksi minulta veloitettiin kahdesti samasta tilauksesta?
+        Asiakas: Miksi ihmeessä minulta veloitettiin kahdesti samasta tilauksesta?!
         Asiakaspalvelija: Olette varmaan painaneet maksunappia kahteen kertaan.
         """,
     ),

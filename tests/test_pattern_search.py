@@ -237,3 +237,23 @@ def test_ending_at_end_is_any_single_pattern_ending_there(patterns: list[str], t
     ]
     found = group.ending_at_end(text)
     assert (found.start if found else None) == (min(expected) if expected else None)
+
+
+def test_a_pattern_that_must_end_the_text_is_searched_near_the_end_with_the_same_hits() -> None:
+    group = _group(
+        r"(?:and|but|the|before (?:I|we))(?=\s*$)",
+        r"(?<=\w)[-\u2013\u2014]\s*$",
+        r"and then",
+        word_boundaries=True,
+    )
+    assert [group.tail_reach(i) for i in range(3)] == [8, 1, None]
+    for text in (
+        "and the bill and then before I",
+        "I paid and the  \n",
+        "before we",
+        "so and then the\n\n  ",
+        "it was cut-",
+        "the and but",
+        "",
+    ):
+        assert _merged(group, text) == _alternation(group, text), text
