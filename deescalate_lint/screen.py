@@ -4,9 +4,12 @@
 rules and the escalation detector read in that language, and, per rule, the
 ones that *lead*: groups whose hit can give a finding on its own (a trigger),
 as opposed to groups that only qualify hits of others (backchannels, a
-customer's request). ``Screen`` scans each turn of a transcript once
+customer's request). ``Screen`` scans a transcript once
 (``scan.py``) and tells, per rule, whether any leading group has a candidate
-in a turn where that group is searched. A rule with none is *quiet* on the
+in a turn where that group is searched: with a lead scan of all the turns of
+a language together (``Lead``) until that language's candidate scanner is
+compiled, and from then on by scanning each turn for its candidates, which
+the rules then reuse (``TurnLead``). A rule with none is *quiet* on the
 transcript: its logic type's ``quiet`` hook gives what its check would give
 (usually nothing, or a notice), without building the conversation, locating
 quotes or running a single ``regex``. Most real transcripts are quiet for
@@ -20,6 +23,7 @@ hooks are compared with the checks themselves (tests/test_screen.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .escalation import EscalationDetector
@@ -59,6 +63,7 @@ class LanguageIndex:
         self.rules = rules
         self.options = options
         self._lead: Lead | None = None
+        self._turn_lead: TurnLead | None = None
         self._candidates: Scanner | None = None
         #: The groups it covers, each looked for on its own; and how many turns asked.
         self._wanted: list[tuple[PatternGroup, Look]] | None = None
@@ -96,6 +101,62 @@ class LanguageIndex:
             self._lead = Lead(self.rules, self.options, self.profile)
         return self._lead
 
+    def turn_lead(self) -> tuple[Scanner, TurnLead] | None:
+        """The candidate scanner and what leads by it, once that scanner is
+        compiled (never compiles it: a turn asking for candidates does)."""
+        found = self._candidates
+        if found is None:
+            return None
+        if self._turn_lead is None:
+            self._turn_lead = TurnLead(self.rules, self.options, self.profile, found)
+        return found, self._turn_lead
+
+
+@dataclass(frozen=True)
+class Leader:
+    """A group that leads for a rule: searched in the turns of ``role``, and
+    needed at the end of a turn (``at_end``) or ``repeat`` times (0: once)."""
+
+    group: PatternGroup
+    role: Role
+    at_end: bool = False
+    repeat: int = 0
+
+
+def rule_leaders(
+    rules: Sequence[Rule], options: Sequence[Mapping[str, Any]], lang: LanguageProfile
+) -> list[list[Leader]]:
+    """Per rule (in the linter's order), the groups of ``lang`` that lead for it:
+    its leading groups, and for a rule the detector leads the detector's listed
+    signals in customer turns."""
+    listed = listed_signals(lang)
+    out: list[list[Leader]] = []
+    for rule, rule_options in zip(rules, options, strict=True):
+        leaders: list[Leader] = []
+        out.append(leaders)
+        if rule.logic_type.detector_leads:
+            # Whatever the rule's own packs: a customer turn in another
+            # language than the conversation's is judged in its own.
+            leaders += [Leader(group, Role.CUSTOMER) for group in listed]
+        pack = rule.packs.get(lang.code)
+        if pack is None:
+            continue
+        for spec in rule.logic_type.groups:
+            group = pack.group(spec.name)
+            if not spec.leads or not group or not group.specs:
+                continue
+            repeat = spec.leads_from(rule_options) if spec.leads_from is not None else 0
+            leaders.append(
+                Leader(group, Role(spec.searched_in), spec.at_end, repeat if repeat > 1 else 0)
+            )
+    return out
+
+
+def listed_signals(lang: LanguageProfile) -> list[PatternGroup]:
+    """The escalation detector's listed signals in ``lang`` (none when it reads none)."""
+    signals = detector_groups(lang)
+    return [signals[k] for k in EscalationDetector.default().listed_signals if k in signals]
+
 
 class Lead:
     """The groups that lead in one language's turns, each tagged with the role
@@ -107,32 +168,18 @@ class Lead:
         self, rules: Sequence[Rule], options: Sequence[Mapping[str, Any]], lang: LanguageProfile
     ) -> None:
         customer = Look(tag=TAGS[1])
-        signals = detector_groups(lang)
-        names = EscalationDetector.default().listed_signals
-        listed = [signals[k] for k in names if k in signals]
+        listed = listed_signals(lang)
         wanted: list[list[tuple[PatternGroup, Look, Look]]] = []
-        for rule, rule_options in zip(rules, options, strict=True):
+        for leaders in rule_leaders(rules, options, lang):
             leads: list[tuple[PatternGroup, Look, Look]] = []
             wanted.append(leads)
-            if rule.logic_type.detector_leads:
-                # Whatever the rule's own packs: a customer turn in another
-                # language than the conversation's is judged in its own.
-                leads += [(group, customer, customer) for group in listed]
-            pack = rule.packs.get(lang.code)
-            if pack is None:
-                continue
-            for spec in rule.logic_type.groups:
-                group = pack.group(spec.name)
-                if not spec.leads or not group or not group.specs:
-                    continue
-                tag = TAGS[_ROLES.index(Role(spec.searched_in))]
-                look = Look(at_end=spec.at_end, tag=tag)
+            for leader in leaders:
+                tag = TAGS[_ROLES.index(leader.role)]
+                look = Look(at_end=leader.at_end, tag=tag)
                 # Hits in turns of other languages count too, so a repeat is
                 # demanded only when every turn of the role is in this language.
-                alone = look
-                if spec.leads_from is not None and spec.leads_from(rule_options) > 1:
-                    alone = Look(repeat=spec.leads_from(rule_options), tag=tag)
-                leads.append((group, alone, look))
+                alone = Look(repeat=leader.repeat, tag=tag) if leader.repeat else look
+                leads.append((leader.group, alone, look))
         looked = [(g, look) for leads in wanted for g, a, b in leads for look in (a, b)]
         self.scanner: Scanner = scanner(_unique([*looked, *((g, customer) for g in listed)]))
         #: Per rule (in the linter's order): the entries that lead, when each
@@ -150,6 +197,42 @@ class Lead:
         )
         #: Every entry that leads for some rule (a scan with none of them: no rule leads).
         self.any_lead: frozenset[int] = frozenset().union(*(a | b for a, b in self.leading))
+
+
+class TurnLead:
+    """What leads in one language, read from each turn's own candidates (the
+    candidate scanner's), when that scanner is compiled: then the screen scans
+    each turn once, and the rules reuse those candidates, where a lead scan of
+    the transcript would read every text twice (on the real corpora nine in ten
+    transcripts have a rule to check, so nearly every turn is scanned for
+    candidates anyway).
+
+    Each leading group counts with a candidate of any of its patterns anywhere
+    in a turn of its role: a superset of the lead scan's answer (which can ask
+    for a match at the end of a turn, or for several), so never quieter.
+    """
+
+    def __init__(
+        self,
+        rules: Sequence[Rule],
+        options: Sequence[Mapping[str, Any]],
+        lang: LanguageProfile,
+        candidates: Scanner,
+    ) -> None:
+        by_group: dict[tuple[int, Role], list[int]] = {}
+        always: list[int] = []
+        for position, leaders in enumerate(rule_leaders(rules, options, lang)):
+            for leader in leaders:
+                if not candidates.covers(leader.group):
+                    always.append(position)  # no candidates known: it may lead
+                by_group.setdefault((id(leader.group), leader.role), []).append(position)
+        #: Per (group id, role): the rules (by position) that group leads in turns of that role.
+        self.by_group = {key: tuple(found) for key, found in by_group.items()}
+        #: Rules that lead whenever a turn of this language has text.
+        self.always = tuple(sorted(set(always)))
+        #: The ids of the detector's listed signals.
+        self.signals = frozenset(id(group) for group in listed_signals(lang))
+        self.signals_covered = all(candidates.covers(g) for g in listed_signals(lang))
 
 
 def _unique(groups: Iterable[tuple[PatternGroup, Look]]) -> list[tuple[PatternGroup, Look]]:
@@ -207,6 +290,7 @@ class ScreenedTurn(Spoken):
         analysis: str,
         placeholders: tuple[tuple[int, int], ...],
         lookup: LanguageIndex | None,
+        scanned: Scanned | None = None,
     ) -> None:
         self.index = index
         self.turn = turn
@@ -217,6 +301,8 @@ class ScreenedTurn(Spoken):
         self.lookup = lookup
         self._candidates: dict[int, tuple[int, ...]] = {}
         self._scanner: Scanner | object | None = _UNASKED
+        if scanned is not None:  # the screen scanned it already
+            self._scanner, self._candidates = scanned
 
     @property
     def text(self) -> str:
@@ -251,7 +337,8 @@ class Screen:
         codes: Sequence[str | None],
         analysed: list[tuple[str, tuple[tuple[int, int], ...]]],
         led: list[bool],
-        found: dict[str, tuple[int, ...] | None],
+        signals: bool,
+        scanned: Sequence[Scanned | None] | None,
         indexes: Mapping[str, LanguageIndex],
         profiles: Mapping[str, LanguageProfile],
         timed: bool,
@@ -263,7 +350,10 @@ class Screen:
         self._analysed = analysed
         #: Per rule (in the linter's order): a leading group may have a hit.
         self.led = led
-        self._found = found
+        #: Whether a customer turn may hold one of the detector's listed signals.
+        self._signals = signals
+        #: Per turn, its candidates when the screen scanned each turn (``TurnLead``).
+        self._scanned = scanned
         self._indexes = indexes
         self._profiles = profiles
         self._turns: list[ScreenedTurn] | None = None
@@ -282,8 +372,9 @@ class Screen:
         profiles: Mapping[str, LanguageProfile],
         rules: int,
     ) -> Screen:
-        """Each turn's analysis text, and one scan per language of all its turns
-        together, each opened by its role's tag, for what leads (``rules``: how many)."""
+        """Each turn's analysis text, and what leads (``rules``: how many): from
+        each turn's candidates when every language's candidate scanner is
+        compiled, else from one lead scan per language of all its turns together."""
         analysed = []
         texts: dict[str, list[tuple[str, str]]] = {}
         languages: dict[Role, set[str]] = {}
@@ -302,27 +393,19 @@ class Screen:
                 texts.setdefault(code, []).append((TAGS[_ROLES.index(role)], found[0]))
                 languages.setdefault(role, set()).add(code)
         led = [False] * rules
-        found_by: dict[str, tuple[int, ...] | None] = {}
-        # A role that speaks in more than one language: a repeat may be spread out.
-        mixed = any(len(codes) > 1 for codes in languages.values())
-        for code, tagged in texts.items():
-            lead = indexes[code].lead
-            found_by[code] = hits = lead.scanner.scan_tagged(tagged)
-            if hits is None:  # a text holds a tag character: roles cannot be told apart
-                led = [True] * rules
-                break
-            if not hits or lead.any_lead.isdisjoint(hits):
-                continue
-            for position, leads in enumerate(lead.leading):
-                if not led[position] and not leads[mixed].isdisjoint(hits):
-                    led[position] = True
+        turn_leads = {code: indexes[code].turn_lead() for code in texts}
+        if texts and all(found is not None for found in turn_leads.values()):
+            scanned, signals = _lead_by_turns(turns, turn_languages, analysed, turn_leads, led)
+        else:
+            scanned, signals = None, _lead_by_scan(texts, languages, indexes, led)
         return cls(
             transcript,
             language,
             turn_languages,
             analysed,
             led,
-            found_by,
+            signals,
+            scanned,
             indexes,
             profiles,
             timed,
@@ -342,6 +425,7 @@ class Screen:
                     analysis,
                     placeholders,
                     self._indexes.get(code) if code else None,
+                    self._scanned[i] if self._scanned is not None else None,
                 )
                 for i, (turn, code, (analysis, placeholders)) in enumerate(
                     zip(self.transcript.turns, self._codes, self._analysed, strict=True)
@@ -369,9 +453,72 @@ class Screen:
         """Whether the escalation detector could find the customer upset at any
         point (``EscalationDetector.moods`` is all calm otherwise): a candidate
         of one of its listed signals in a customer turn, or enough measured ones."""
-        for code, found in self._found.items():
-            if found is None or not self._indexes[code].lead.signals.isdisjoint(found):
-                return True
+        if self._signals:
+            return True
         detector = EscalationDetector.default()
         most = sum(detector.measured_most(text) for text in self.texts(Role.CUSTOMER))
         return most >= detector.threshold
+
+
+#: A turn's candidates as the screen found them: the scanner, and per group (by id)
+#: the indices of its patterns that may match (``Scanner.candidates``).
+Scanned = tuple[Scanner, dict[int, tuple[int, ...]]]
+
+
+def _lead_by_turns(
+    turns: Sequence[Turn],
+    turn_languages: Sequence[str | None],
+    analysed: Sequence[tuple[str, tuple[tuple[int, int], ...]]],
+    turn_leads: Mapping[str, tuple[Scanner, TurnLead] | None],
+    led: list[bool],
+) -> tuple[list[Scanned | None], bool]:
+    """Each turn's candidates, and from them (``TurnLead``) the rules that lead
+    (set in ``led``) and whether a customer turn may hold a listed signal."""
+    scanned: list[Scanned | None] = []
+    signals = False
+    for turn, code, (analysis, _) in zip(turns, turn_languages, analysed, strict=True):
+        found_lead = turn_leads.get(code) if code and analysis else None
+        if found_lead is None:
+            scanned.append(None)
+            continue
+        candidates, lead = found_lead
+        found = candidates.candidates(candidates.scan(analysis))
+        scanned.append((candidates, found))
+        for position in lead.always:
+            led[position] = True
+        role = turn.role
+        by_group = lead.by_group
+        for group in found:
+            for position in by_group.get((group, role), ()):
+                led[position] = True
+        if role is Role.CUSTOMER and not signals:
+            signals = not lead.signals_covered or not lead.signals.isdisjoint(found)
+    return scanned, signals
+
+
+def _lead_by_scan(
+    texts: Mapping[str, list[tuple[str, str]]],
+    languages: Mapping[Role, set[str]],
+    indexes: Mapping[str, LanguageIndex],
+    led: list[bool],
+) -> bool:
+    """One lead scan per language of all its turns together (``Lead``): the rules
+    that lead (set in ``led``), and whether a customer turn may hold a listed signal."""
+    found_by: dict[str, tuple[int, ...] | None] = {}
+    # A role that speaks in more than one language: a repeat may be spread out.
+    mixed = any(len(codes) > 1 for codes in languages.values())
+    for code, tagged in texts.items():
+        lead = indexes[code].lead
+        found_by[code] = hits = lead.scanner.scan_tagged(tagged)
+        if hits is None:  # a text holds a tag character: roles cannot be told apart
+            led[:] = [True] * len(led)
+            break
+        if not hits or lead.any_lead.isdisjoint(hits):
+            continue
+        for position, leads in enumerate(lead.leading):
+            if not led[position] and not leads[mixed].isdisjoint(hits):
+                led[position] = True
+    return any(
+        found is None or not indexes[code].lead.signals.isdisjoint(found)
+        for code, found in found_by.items()
+    )

@@ -129,6 +129,39 @@ def test_the_candidate_scanner_changes_no_result(monkeypatch: pytest.MonkeyPatch
     assert [_outputs(linter, t, language) for language, t in transcripts] == late
 
 
+def test_leads_read_from_each_turn_change_no_result(
+    corpora_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the candidate scanner is compiled, the screen reads what leads from
+    each turn's candidates (``TurnLead``) instead of a lead scan: every rule it
+    leaves quiet gives what checking it would give, from the first transcript on.
+
+    (Not "it leads wherever the lead scan does": the lead scan may lead where
+    nothing can match, e.g. on a customer pattern it cannot screen in a
+    transcript with no customer turn.)"""
+    transcripts = [(language, t) for language, t in example_transcripts()]
+    transcripts += [(None, t) for t in _read(sorted(corpora_dir.glob("*/*.jsonl")))[:400]]
+    checked = Linter()
+    checked.skip_quiet = False
+    want = [_outputs(checked, transcript, language) for language, transcript in transcripts]
+    screened = Linter()
+    for code in screened.languages.profiles:
+        screened._index(code).candidates(now=True)
+    modes: list[bool] = []
+    build = Screen.build.__func__  # type: ignore[attr-defined]
+
+    def recording(cls: type[Screen], *args: object) -> Screen:
+        found = build(cls, *args)
+        modes.append(found._scanned is not None)
+        return found
+
+    monkeypatch.setattr(Screen, "build", classmethod(recording))
+    got = [_outputs(screened, transcript, language) for language, transcript in transcripts]
+    monkeypatch.undo()
+    assert got == want
+    assert sum(modes) > 0.9 * len(transcripts)
+
+
 def test_dev_set_with_and_without_quiet_rules() -> None:
     transcripts = _read(sorted(DEV_SET.glob("*.jsonl")))
     assert transcripts
