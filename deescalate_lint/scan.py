@@ -35,6 +35,7 @@ is installed (CI runs the suite both ways).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -241,6 +242,8 @@ def _utf8(text: str) -> bytes:
 
 #: The shortest needle a requirement after an entry's first may have.
 MIN_LATER_NEEDLE = 3
+#: A needle too common to choose entries by: one ASCII letter or digit.
+_LETTER = re.compile(r"[A-Za-z0-9]")
 
 
 class _LiteralEngine:
@@ -267,7 +270,12 @@ class _LiteralEngine:
         later: dict[bool, set[str]] = {True: set(), False: set()}
         for position, entry in enumerate(entries):
             found, ignore_case = _entry_needles(entry)
-            if found is None:
+            if found is None or any(map(_LETTER.fullmatch, found[0])):
+                # A needle that is one ASCII letter or digit is in nearly every
+                # text: such an entry is left anyway, and each occurrence of
+                # the letter was a step (a few alternations whose weakest
+                # branch has one letter gave 400,000 of the 470,000 needle
+                # occurrences on the real corpora).
                 self.requirements.append(())
                 always.append(position)
                 continue
