@@ -117,8 +117,14 @@ def check(
             agent_before |= _kinds(convo.hits(group(rule, view, "unless_agent_before"), view))
         if not raw:
             continue
-        if convo.hits(group(rule, view, "unless_same_turn"), view):
-            continue
+        here = _kinds(convo.hits(group(rule, view, "unless_same_turn"), view))
+        if here:
+            # A warm hand-over in the turn excuses its transfer, not a curt
+            # "wait" beside it: an excuse with a kind excuses that kind only.
+            excused = excused | here
+            raw = _unexcused(raw, excused)
+            if not raw:
+                continue
         hits = _unexcused(kept(rule, convo, view, "trigger"), excused)
         if not hits:
             continue
