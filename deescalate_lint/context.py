@@ -73,7 +73,8 @@ class Conversation:
     views: list[TurnView]
     languages: Languages = field(default_factory=shipped_languages)
     _hits: dict[tuple[int, int], list[Hit]] = field(default_factory=dict, repr=False)
-    _moods: list[Mood | None] | None = field(default=None, repr=False)
+    #: Per threshold (0: the detector's), the mood as of each turn.
+    _moods: dict[int, list[Mood | None]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -121,13 +122,15 @@ class Conversation:
     def customer_views(self) -> list[TurnView]:
         return [v for v in self.views if v.is_customer]
 
-    def mood_before(self, index: int) -> Mood | None:
+    def mood_before(self, index: int, threshold: int = 0) -> Mood | None:
         """The customer's mood as of turn ``index`` (after their last turn before
         it), or None when the customer has not spoken yet. Computed once for the
-        whole conversation and shared by every rule that asks."""
-        if self._moods is None:
+        whole conversation and shared by every rule that asks. ``threshold``:
+        the score to be upset at (0: the detector's; ``EscalationDetector.moods``)."""
+        found = self._moods.get(threshold)
+        if found is None:
             customers = self.customer_views()
-            moods = EscalationDetector.default().moods(self, customers)
+            moods = EscalationDetector.default().moods(self, customers, threshold)
             # Per turn index: the mood after the last customer turn at or before it.
             by_index: list[Mood | None] = []
             current: Mood | None = None
@@ -137,8 +140,8 @@ class Conversation:
                     current = moods[position]
                     position += 1
                 by_index.append(current)
-            self._moods = by_index
-        return self._moods[index - 1] if index > 0 else None
+            found = self._moods[threshold] = by_index
+        return found[index - 1] if index > 0 else None
 
     def agent_views(self) -> Iterator[TurnView]:
         return (v for v in self.views if v.is_agent)

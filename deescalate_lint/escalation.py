@@ -272,14 +272,19 @@ class EscalationDetector:
 
     # -- the conversation ----------------------------------------------------
 
-    def moods(self, convo: Conversation, customers: Sequence[TurnView]) -> list[Mood]:
+    def moods(
+        self, convo: Conversation, customers: Sequence[TurnView], threshold: int = 0
+    ) -> list[Mood]:
         """The customer's mood after each of ``customers`` (their turns, in order).
 
         Upset from a turn at the threshold, or from word-level signals that
         add up over the last ``build_up_turns`` turns; upset lasts until a turn
-        calms down without a new upset signal.
+        calms down without a new upset signal. ``threshold``: another score
+        than the detector's to be upset at (0: the detector's), for a rule
+        whose act is wrong with a customer less upset than that (a joke).
         """
-        if sum(self.most(convo, view) for view in customers) < self.threshold:
+        threshold = threshold or self.threshold
+        if sum(self.most(convo, view) for view in customers) < threshold:
             # Not enough signals in the whole conversation to be upset, even if
             # none were negated: calm throughout, without judging scope.
             return [CALM] * len(customers)
@@ -291,7 +296,7 @@ class EscalationDetector:
             state = self.assess(convo, view)
             recent = [*recent, (view, state)][-self.build_up_turns :]
             quiet = 0 if state.signals else quiet + 1
-            if state.escalated:
+            if state.score >= threshold:
                 mood = Mood(True, view.index, f"turn {view.index + 1}: {state.describe()}")
             elif (
                 mood.upset
@@ -301,17 +306,17 @@ class EscalationDetector:
                 mood = CALM
                 recent = []
             elif not mood.upset:
-                built = self._built_up(recent)
+                built = self._built_up(recent, threshold)
                 if built is not None:
                     mood = built
             out.append(mood)
         return out
 
-    def _built_up(self, recent: list[tuple[TurnView, Escalation]]) -> Mood | None:
+    def _built_up(self, recent: list[tuple[TurnView, Escalation]], threshold: int) -> Mood | None:
         # Only turns with a word-level signal build up: "??" after a remark
         # about the weather is not sustained frustration.
         worded = [(v, s) for v, s in recent if any(sig.kind not in MEASURED for sig in s.signals)]
-        if len(worded) >= 2 and sum(s.score for _, s in worded) >= self.threshold:
+        if len(worded) >= 2 and sum(s.score for _, s in worded) >= threshold:
             turns = ", ".join(str(v.index + 1) for v, _ in worded)
             shown = "; ".join(s.describe() for _, s in worded)
             return Mood(True, worded[-1][0].index, f"turns {turns} together: {shown}")

@@ -449,15 +449,16 @@ class Screen:
             if turn.role is role
         ]
 
-    def may_be_upset(self) -> bool:
+    def may_be_upset(self, threshold: int = 0) -> bool:
         """Whether the escalation detector could find the customer upset at any
         point (``EscalationDetector.moods`` is all calm otherwise): a candidate
-        of one of its listed signals in a customer turn, or enough measured ones."""
+        of one of its listed signals in a customer turn, or enough measured ones
+        to reach ``threshold`` (0: the detector's)."""
         if self._signals:
             return True
         detector = EscalationDetector.default()
         most = sum(detector.measured_most(text) for text in self.texts(Role.CUSTOMER))
-        return most >= detector.threshold
+        return most >= (threshold or detector.threshold)
 
 
 #: A turn's candidates as the screen found them: the scanner, and per group (by id)

@@ -32,7 +32,7 @@ from ..context import Conversation
 from ..escalation import EscalationDetector, Mood
 from ..model import Finding, Notice, Role
 from ..patterns import Hit
-from . import GroupSpec, register
+from . import GroupSpec, OptionSpec, register
 from .common import group, kept, notice
 
 if TYPE_CHECKING:
@@ -40,13 +40,13 @@ if TYPE_CHECKING:
     from ..screen import Screen
 
 
-def quiet(screen: Screen, led: bool) -> list[Finding | Notice] | None:
+def quiet(screen: Screen, led: bool, threshold: int) -> list[Finding | Notice] | None:
     """Without a trigger, nothing to judge. With one, a finding needs an upset
     customer, and a notice a template or a language the detector does not
     cover: when none of them can be, nothing either."""
     if not led:
         return []
-    if screen.transcript.template or screen.may_be_upset():
+    if screen.transcript.template or screen.may_be_upset(threshold):
         return None
     detector = EscalationDetector.default()
     if any(not detector.reads_language(lang) for lang in screen.languages(Role.AGENT)):
@@ -91,12 +91,25 @@ def quiet(screen: Screen, led: bool) -> list[Finding | Notice] | None:
     "with persistence), unless the customer asked for it (`unless_customer_asked`), the "
     "same turn makes it right (`unless_same_turn`) or an earlier agent turn did "
     "(`unless_agent_before`).",
-    quiet=lambda rule, screen, options, led: quiet(screen, led),
+    options=[
+        OptionSpec(
+            "upset-threshold",
+            int,
+            "the escalation detector's score at which the customer counts as upset "
+            "for this rule (0: the detector's own threshold); lower for an act that "
+            "is wrong with a customer who is only a little upset",
+            default=0,
+        ),
+    ],
+    quiet=lambda rule, screen, options, led: quiet(
+        screen, led, int(options.get("upset-threshold", 0))
+    ),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
     detector = EscalationDetector.default()
+    threshold = int(options.get("upset-threshold", 0))
     # Walk the turns once, keeping which kinds of act earlier turns excused
     # (None: every kind): a long call must not rescan its history.
     asked: set[str | None] = set()
@@ -128,7 +141,7 @@ def check(
         hits = _unexcused(kept(rule, convo, view, "trigger"), excused)
         if not hits:
             continue
-        mood = convo.mood_before(view.index)
+        mood = convo.mood_before(view.index, threshold)
         if mood is None and convo.transcript.template:
             # A template has no customer turns, but it can say whom it is for:
             # "we understand how frustrating this is" is written to an upset reader.
