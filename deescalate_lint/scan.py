@@ -256,7 +256,8 @@ class _LiteralEngine:
     those of the text with each run of white space one space (``squeeze``),
     so they may span words: "not my fault" rules out far more turns than
     "fault", and "do you" than "do" (a third fewer entries left on the real
-    corpora, whose checks were the scan's main cost).
+    corpora, whose checks were the scan's main cost). An entry with a needle
+    of one ASCII letter or digit has no useful test and is always left.
     """
 
     def __init__(self, entries: Sequence[Entry]) -> None:

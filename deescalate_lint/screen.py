@@ -208,8 +208,12 @@ class TurnLead:
     candidates anyway).
 
     Each leading group counts with a candidate of any of its patterns anywhere
-    in a turn of its role: a superset of the lead scan's answer (which can ask
-    for a match at the end of a turn, or for several), so never quieter.
+    in a turn of its role (where the lead scan can ask for a match at the end
+    of a turn, or for several): the rules read these same candidates, so a
+    rule left quiet has no candidate it could have judged. ``always`` and
+    ``signals_covered`` guard groups the candidate scanner does not cover;
+    today it covers every group of every rule and the detector's signals
+    (``LanguageIndex.candidates``).
     """
 
     def __init__(
@@ -266,8 +270,9 @@ class Spoken:
 
 
 class ScreenedTurn(Spoken):
-    """One turn as the screen saw it: its analysis text, and (scanned when a rule
-    is checked) the entries of its language's candidate scanner that may match."""
+    """One turn as the screen saw it: its analysis text, and the entries of its
+    language's candidate scanner that may match (scanned by the screen itself,
+    ``TurnLead``, or else when a rule first asks)."""
 
     __slots__ = (
         "_candidates",
@@ -482,9 +487,9 @@ def _lead_by_turns(
         if found_lead is None:
             scanned.append(None)
             continue
-        candidates, lead = found_lead
-        found = candidates.candidates(candidates.scan(analysis))
-        scanned.append((candidates, found))
+        scanner, lead = found_lead
+        found = scanner.candidates(scanner.scan(analysis))
+        scanned.append((scanner, found))
         for position in lead.always:
             led[position] = True
         role = turn.role

@@ -132,8 +132,8 @@ def check(
             continue
         here = _kinds(convo.hits(group(rule, view, "unless_same_turn"), view))
         if here:
-            # A warm hand-over in the turn excuses its transfer, not a curt
-            # "wait" beside it: an excuse with a kind excuses that kind only.
+            # A hold asked for with a reason excuses that hold, not a cold
+            # transfer beside it: an excuse with a kind excuses that kind only.
             excused = excused | here
             raw = _unexcused(raw, excused)
             if not raw:
@@ -180,7 +180,7 @@ def _kinds(hits: list[Hit]) -> set[str | None]:
 
 
 def _unexcused(hits: list[Hit], excused: set[str | None]) -> list[Hit]:
-    """The trigger hits no earlier excuse covers."""
+    """The trigger hits no excuse covers (``excused``: the kinds excused, None: all)."""
     if None in excused:
         return []
     return [hit for hit in hits if hit.pattern.attrs.get("kind") not in excused]
