@@ -525,6 +525,17 @@ def pattern_needles(
     At most ``MAX_REQUIREMENTS`` requirements are kept, the most selective.
     ``squeeze``: needles of the ``squeezed`` text (see ``requirements``).
     """
+    # Kept on disk like the requirements: sorting and thinning every pattern's
+    # needles was a third of building a scanner at a cold start.
+    return _MEMO.get(
+        ("needles", source, ignore_case, squeeze),
+        lambda: _pattern_needles(source, ignore_case, squeeze),
+    )
+
+
+def _pattern_needles(
+    source: str, ignore_case: bool, squeeze: bool
+) -> tuple[tuple[str, ...], ...] | None:
     found = requirements(source, ignore_case, squeeze)
     if not found:
         return None
