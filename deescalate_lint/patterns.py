@@ -423,15 +423,18 @@ class PatternGroup:
         rest of the text after every winner.
         """
         again = 0
-
-        end = len(text.rstrip())
+        #: Where the text's last non-space character ends, once a pattern asks.
+        end: int | None = None
 
         def search(index: int, position: int) -> regex.Match[str] | None:
+            nonlocal end
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
             reach = self.tail_reach(index)
             if reach is not None:
+                if end is None:  # rstrip copies the text: only when a pattern needs it
+                    end = len(text.rstrip())
                 position = max(position, start_within(text, end, reach))
             return self._single(index).search(text, position, timeout=left)
 

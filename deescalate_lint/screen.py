@@ -101,15 +101,14 @@ class LanguageIndex:
             self._lead = Lead(self.rules, self.options, self.profile)
         return self._lead
 
-    def turn_lead(self) -> tuple[Scanner, TurnLead] | None:
-        """The candidate scanner and what leads by it, once that scanner is
-        compiled (never compiles it: a turn asking for candidates does)."""
-        found = self._candidates
-        if found is None:
+    def turn_lead(self) -> TurnLead | None:
+        """What leads by the candidate scanner, once that scanner is compiled
+        (never compiles it: a turn asking for candidates does)."""
+        if self._candidates is None:
             return None
         if self._turn_lead is None:
-            self._turn_lead = TurnLead(self.rules, self.options, self.profile, found)
-        return found, self._turn_lead
+            self._turn_lead = TurnLead(self.rules, self.options, self.profile, self._candidates)
+        return self._turn_lead
 
 
 @dataclass(frozen=True)
@@ -223,6 +222,8 @@ class TurnLead:
         lang: LanguageProfile,
         candidates: Scanner,
     ) -> None:
+        #: The language's candidate scanner, whose candidates are read.
+        self.scanner = candidates
         by_group: dict[tuple[int, Role], list[int]] = {}
         always: list[int] = []
         for position, leaders in enumerate(rule_leaders(rules, options, lang)):
@@ -234,9 +235,10 @@ class TurnLead:
         self.by_group = {key: tuple(found) for key, found in by_group.items()}
         #: Rules that lead whenever a turn of this language has text.
         self.always = tuple(sorted(set(always)))
+        listed = listed_signals(lang)
         #: The ids of the detector's listed signals.
-        self.signals = frozenset(id(group) for group in listed_signals(lang))
-        self.signals_covered = all(candidates.covers(g) for g in listed_signals(lang))
+        self.signals = frozenset(id(group) for group in listed)
+        self.signals_covered = all(candidates.covers(group) for group in listed)
 
 
 def _unique(groups: Iterable[tuple[PatternGroup, Look]]) -> list[tuple[PatternGroup, Look]]:
@@ -475,7 +477,7 @@ def _lead_by_turns(
     turns: Sequence[Turn],
     turn_languages: Sequence[str | None],
     analysed: Sequence[tuple[str, tuple[tuple[int, int], ...]]],
-    turn_leads: Mapping[str, tuple[Scanner, TurnLead] | None],
+    turn_leads: Mapping[str, TurnLead | None],
     led: list[bool],
 ) -> tuple[list[Scanned | None], bool]:
     """Each turn's candidates, and from them (``TurnLead``) the rules that lead
@@ -483,11 +485,11 @@ def _lead_by_turns(
     scanned: list[Scanned | None] = []
     signals = False
     for turn, code, (analysis, _) in zip(turns, turn_languages, analysed, strict=True):
-        found_lead = turn_leads.get(code) if code and analysis else None
-        if found_lead is None:
+        lead = turn_leads.get(code) if code and analysis else None
+        if lead is None:
             scanned.append(None)
             continue
-        scanner, lead = found_lead
+        scanner = lead.scanner
         found = scanner.candidates(scanner.scan(analysis))
         scanned.append((scanner, found))
         for position in lead.always:

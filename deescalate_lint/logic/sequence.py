@@ -101,15 +101,13 @@ def quiet(screen: Screen, led: bool, threshold: int) -> list[Finding | Notice] |
             default=0,
         ),
     ],
-    quiet=lambda rule, screen, options, led: quiet(
-        screen, led, int(options.get("upset-threshold", 0))
-    ),
+    quiet=lambda rule, screen, options, led: quiet(screen, led, _threshold(options)),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
 ) -> Iterator[Finding | Notice]:
     detector = EscalationDetector.default()
-    threshold = int(options.get("upset-threshold", 0))
+    threshold = _threshold(options)
     # Walk the turns once, keeping which kinds of act earlier turns excused
     # (None: every kind): a long call must not rescan its history.
     asked: set[str | None] = set()
@@ -172,6 +170,11 @@ def check(
             detail = f"The customer is upset ({mood.reason})."
             kind = hit.pattern.attrs.get("kind")
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
+
+
+def _threshold(options: Mapping[str, Any]) -> int:
+    """The rule's ``upset-threshold`` (0: the detector's own)."""
+    return int(options.get("upset-threshold", 0))
 
 
 def _kinds(hits: list[Hit]) -> set[str | None]:
