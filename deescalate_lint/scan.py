@@ -303,6 +303,11 @@ class _LiteralEngine:
             if needles
         }
         self.always = tuple(always)
+        #: The entries whose first requirement is their only one: left by a set
+        #: intersection in C (most entries; a Python step each was a third of the pass).
+        self.first_only = frozenset(
+            position for position, found in enumerate(self.requirements) if len(found) == 1
+        )
 
     def match(self, text: str) -> tuple[int, ...]:
         found = list(self.always)
@@ -318,6 +323,10 @@ class _LiteralEngine:
             if opening is None:
                 continue
             touched = set().union(*map(_VALUE, opening.iter(haystack)))
+            if not touched:
+                continue
+            found.extend(touched & self.first_only)
+            touched -= self.first_only
             if not touched:
                 continue
             present = set(map(_VALUE, testing.iter(haystack))) if testing is not None else set()
