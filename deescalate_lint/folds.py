@@ -20,6 +20,7 @@ from dataclasses import replace
 from functools import cache
 
 from .patterns import PatternSpec
+from .spellings import with_optional_apostrophes
 
 
 def _traditional_to_simplified() -> dict[int, str]:
@@ -43,17 +44,23 @@ def fold_table(name: str | None) -> dict[int, str] | None:
     return FOLDS[name]() if name else None
 
 
-def folded_specs(
-    specs: Sequence[PatternSpec], fold: Mapping[int, str] | None
+def prepared_specs(
+    specs: Sequence[PatternSpec], fold: Mapping[int, str] | None, apostrophes: Sequence[str] = ()
 ) -> tuple[PatternSpec, ...]:
-    """Patterns read the folded text, so they are folded too: a pack entry
-    written in traditional characters (Cantonese 係) still matches."""
-    if not fold:
+    """Patterns as the language reads them. They read the folded text, so they
+    are folded too: a pack entry written in traditional characters (Cantonese
+    係) still matches. And each contraction the language lists matches without
+    its apostrophe as well (spellings.py)."""
+    if not fold and not apostrophes:
         return tuple(specs)
+
+    def prepared(source: str) -> str:
+        return with_optional_apostrophes(source.translate(fold) if fold else source, apostrophes)
+
     out = []
     for spec in specs:
         attrs = dict(spec.attrs)
         if "near_parts" in attrs:
-            attrs["near_parts"] = tuple(part.translate(fold) for part in attrs["near_parts"])
-        out.append(replace(spec, source=spec.source.translate(fold), attrs=attrs))
+            attrs["near_parts"] = tuple(prepared(part) for part in attrs["near_parts"])
+        out.append(replace(spec, source=prepared(spec.source), attrs=attrs))
     return tuple(out)

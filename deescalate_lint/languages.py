@@ -25,9 +25,10 @@ from typing import Any
 import regex
 
 from .errors import RulePackError
-from .folds import FOLDS, fold_table, folded_specs
+from .folds import FOLDS, fold_table, prepared_specs
 from .patterns import PatternGroup, specs_from_data
 from .resources import read_toml, shipped_rules_dir
+from .spellings import optional_apostrophes
 
 _CUE_GROUPS = (
     "negation_before",
@@ -105,6 +106,8 @@ class LanguageProfile:
     #: A character fold applied before matching (``[analysis] fold``, see
     #: folds.py), e.g. traditional to simplified Chinese; None for none.
     fold: str | None = None
+    #: Contractions every pattern also reads without the apostrophe (spellings.py).
+    optional_apostrophe: tuple[str, ...] = ()
     #: Named concept lists (``rules/concepts/<code>.toml``), raw pattern data.
     concepts: Mapping[str, Any] = field(default_factory=dict)
     #: The file each concept is defined in (errors name it; a shipped one is
@@ -125,7 +128,10 @@ class LanguageProfile:
 
         specs = expand_specs(where, specs_from_data(where, group, items), self)
         return PatternGroup.build(
-            where, folded_specs(specs, self.fold_map), self.word_boundaries, self.ignore_case
+            where,
+            prepared_specs(specs, self.fold_map, self.optional_apostrophe),
+            self.word_boundaries,
+            self.ignore_case,
         )
 
     def concept(self, name: str) -> PatternGroup:
@@ -245,10 +251,13 @@ def load_profile(
     if fold is not None and fold not in FOLDS:
         known = ", ".join(sorted(FOLDS))
         raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
+    apostrophes = optional_apostrophes(where, data.get("analysis", {}).get("optional_apostrophe"))
     cues = {
         name: PatternGroup.build(
             f"{where} scope.{name}",
-            folded_specs(specs_from_data(where, name, scope.get(name, [])), fold_table(fold)),
+            prepared_specs(
+                specs_from_data(where, name, scope.get(name, [])), fold_table(fold), apostrophes
+            ),
             word_boundaries,
             ignore_case,
         )
@@ -283,6 +292,7 @@ def load_profile(
         script_share=float(detection.get("script_share", 0.3)),
         script_per_latin_word=detection.get("per_latin") == "word",
         fold=fold,
+        optional_apostrophe=apostrophes,
         concepts=concepts,
         concept_files=dict(concept_files or {}),
     )
