@@ -20,13 +20,18 @@ Two judgements (docs/escalation.md explains both with examples):
   upset signal) or several of their turns in a row (``quiet_turns``) carry
   no upset signal at all. Frustration can also build up: word-level signals in recent
   turns (``build_up_turns``) that reach the threshold together.
+
+A long account (``[long_account]``: a turn of many words) with a word-level
+signal in it scores more: a customer who explains at length what went wrong
+and says one thing about how it feels is upset, where the same word in a
+one-line question is not.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +55,13 @@ _CASED_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{
 _LOUD_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])")
 #: Signals measured in code, not listed as concepts.
 MEASURED = ("shouting", "exclaiming", "emphasis")
+#: The signal a long account adds (``[long_account]``), not a concept either.
+LONG_ACCOUNT = "long account"
+#: Characters of scripts written without spaces between words (or, Hangul,
+#: with few): counted per character, ``chars_per_word`` to a word.
+_DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+#: A word of any other script (letters and digits).
+_SPACED_WORD = regex.compile(r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])[\p{L}\p{N}])+")
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,9 @@ class EscalationDetector:
     quiet_turns: int
     #: Languages the detector deliberately does not cover, with the reason.
     skip_languages: Mapping[str, str]
+    #: ``[long_account]`` of detector.toml: ``min_words``, ``chars_per_word``,
+    #: ``weight`` (empty: no bonus).
+    long_account: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -140,6 +155,7 @@ class EscalationDetector:
             build_up_turns=int(data.get("persistence", {}).get("build_up_turns", 3)),
             quiet_turns=int(data.get("persistence", {}).get("quiet_turns", 3)),
             skip_languages=dict(data.get("skip_languages", {})),
+            long_account=dict(data.get("long_account", {})),
         )
 
     @cached_property
@@ -215,7 +231,34 @@ class EscalationDetector:
         ]
         signals.sort(key=lambda s: (-self.weight_of(s), s.start))
         score = sum(self.weight_of(s) for s in signals)
+        # What the customer says about how it feels: not a measured sign, nor
+        # a sign of the situation (``renews = false``: "my card was stolen").
+        worded = sum(self.weight_of(s) for s in signals if s.kind not in MEASURED and s.renews)
+        if worded > 0 and score < self.threshold and self.is_long_account(text):
+            # Last, so a finding's message names the words first.
+            words = self.words(text)
+            signals.append(Signal(LONG_ACCOUNT, 0, 0, f"{words} words", self.long_weight))
+            score += self.long_weight
         return Escalation(score, tuple(signals), self.threshold)
+
+    @cached_property
+    def long_weight(self) -> int:
+        """What a long account adds to a turn with a word-level signal (0: nothing)."""
+        return int(self.long_account.get("weight", 0))
+
+    def words(self, text: str) -> int:
+        """About how many words ``text`` has: words of spaced scripts, and for
+        Chinese, Japanese and Korean ``chars_per_word`` characters a word."""
+        dense = len(_DENSE.findall(text)) // int(self.long_account.get("chars_per_word", 2))
+        return dense + len(_SPACED_WORD.findall(text))
+
+    def is_long_account(self, text: str) -> bool:
+        """Whether a customer turn is long enough to be a long account."""
+        if self.long_weight <= 0:
+            return False
+        least = int(self.long_account.get("min_words", 30))
+        # A short text cannot be long: no counting (most turns are short).
+        return len(text) >= least and self.words(text) >= least
 
     def measured_score(self, text: str) -> int:
         """The score of a text's measured signals alone (what ``assess`` adds to
@@ -239,6 +282,8 @@ class EscalationDetector:
                 default = self.weights[kind]
                 for hit in convo.hits(lang.concept(kind), view):
                     total += max(0, int(hit.pattern.attrs.get("weight", default)))
+        if total > 0 and self.is_long_account(view.text):
+            total += max(0, self.long_weight)
         return total + self.measured_most(view.text)
 
     def measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:

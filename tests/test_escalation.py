@@ -97,3 +97,49 @@ def test_loud_words_are_the_cased_words_in_capitals(text: str) -> None:
         and m.group().casefold() not in detector.acronyms
     ]
     assert [(m.start(), m.end()) for m in detector._loud_words(text)] == expected
+
+
+# A long account (detector.toml [long_account]): many words and one word-level sign.
+_LONG_STORY = (
+    "I bought the season pass for my son in March, he used it twice, then the app "
+    "logged him out and now it says the pass belongs to another account, I've "
+    "reinstalled it, reset the password, checked the email, and it still doesn't work."
+)
+
+
+def _state(text: str, language: str = "en") -> tuple[bool, list[str]]:
+    turn = Turn(speaker="customer", role=Role.CUSTOMER, text=text)
+    convo = Conversation.build(Transcript((turn,)), language, [language])
+    state = EscalationDetector.default().assess(convo, convo.views[0])
+    return state.escalated, [s.kind for s in state.signals]
+
+
+def test_a_long_account_with_one_sign_is_upset() -> None:
+    upset, kinds = _state(_LONG_STORY)
+    assert upset and kinds[-1] == "long account"
+
+
+def test_the_same_sign_in_a_short_turn_is_not() -> None:
+    assert _state("It still doesn't work.")[0] is False
+
+
+def test_a_long_account_without_a_sign_is_not_upset() -> None:
+    calm = _LONG_STORY.replace(", and it still doesn't work", ", could you check it for me")
+    assert _state(calm) == (False, [])
+
+
+def test_a_sign_of_the_situation_does_not_make_a_long_account_upset() -> None:
+    # "was hacked" is marked renews = false in the English concepts: a fact, not a feeling.
+    text = (
+        "Hello, my account was hacked about eleven days ago, I changed the password and "
+        "turned on two-step verification, but I cannot change the username for nineteen "
+        "days, could you change it back for me please?"
+    )
+    upset, kinds = _state(text)
+    assert upset is False and "long account" not in kinds
+
+
+def test_chinese_counts_characters_as_words() -> None:
+    detector = EscalationDetector.default()
+    assert detector.words("我上个月买的洗衣机") == 4  # 9 characters, 2 to a word
+    assert detector.words("I paid 200 euros") == 4
