@@ -35,9 +35,13 @@ T = TypeVar("T")
 
 #: Raised by marshal for data it cannot store (dates, custom objects).
 _UNSTORABLE = (ValueError, TypeError)
-#: A memo file above this many entries, most of them unused by this process,
-#: is rewritten with only the used ones (rule packs that changed leave old keys).
+#: A memo file above this many entries, or this many bytes, most of them
+#: unused by this process, is rewritten with only the used ones (rule packs
+#: that changed leave old keys). The size too: the parsed TOML of a few
+#: hundred edited pack versions had reached 31 MB in fewer than 4,096
+#: entries, and every cold start read it all (about 40 ms).
 _PRUNE_ABOVE = 4096
+_PRUNE_ABOVE_BYTES = 8 << 20
 
 
 def cache_dir() -> Path | None:
@@ -111,7 +115,9 @@ class DiskMemo:
         if not self._dirty or folder is None or self._stored is None:
             return
         stored = self._stored
-        if len(stored) > _PRUNE_ABOVE and len(stored) > 2 * len(self._used):
+        if len(stored) > 2 * len(self._used) and (
+            len(stored) > _PRUNE_ABOVE or sum(map(len, stored.values())) > _PRUNE_ABOVE_BYTES
+        ):
             stored = {k: v for k, v in stored.items() if k in self._used}
         import tempfile  # only when something new is written
 

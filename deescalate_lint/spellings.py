@@ -13,10 +13,9 @@ without it, so English does not list them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
-
-import regex
 
 from .errors import RulePackError
 
@@ -32,18 +31,39 @@ def optional_apostrophes(where: str, words: object) -> tuple[str, ...]:
     return tuple(words)
 
 
+#: A word with an apostrophe inside, as a pattern's source spells it.
+_CONTRACTION = re.compile(r"\w+'\w+")
+
+
 @lru_cache(maxsize=8)
-def _listed(words: tuple[str, ...]) -> regex.Pattern[str]:
-    # A listed word as a whole word of the pattern's source: not inside a
-    # longer word (a word character before it that is not an escape's letter,
-    # as in "\bdon't"), nor followed by a letter or an optional mark.
-    alternatives = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<!(?<!\\)\w)(?:{alternatives})(?![\w'?])", regex.IGNORECASE)
+def _folded(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word.casefold() for word in words)
 
 
 def with_optional_apostrophes(source: str, words: Sequence[str]) -> str:
     """``source`` with each listed contraction's apostrophe made optional
-    ("don't" becomes "don'?t"), as the author spelled it otherwise."""
+    ("don't" becomes "don'?t"), as the author spelled it otherwise.
+
+    A listed word counts only as a whole word of the source: not inside a
+    longer word, nor followed by an optional mark or another apostrophe; a
+    letter of an escape before it ("\\bdon't") is not part of it."""
     if not words or "'" not in source:
         return source
-    return _listed(tuple(words)).sub(lambda m: m.group().replace("'", "'?"), source)
+    listed = _folded(tuple(words))
+    out: list[str] = []
+    last = 0
+    for match in _CONTRACTION.finditer(source):
+        start, end = match.span()
+        if source[end : end + 1] in ("?", "'"):
+            continue
+        if start > 0 and source[start - 1] == "\\":
+            start += 1  # "\\bdon't": the escape's letter is not the word's
+        if source[start:end].casefold() not in listed:
+            continue
+        out.append(source[last:start])
+        out.append(source[start:end].replace("'", "'?"))
+        last = end
+    if not out:
+        return source
+    out.append(source[last:])
+    return "".join(out)

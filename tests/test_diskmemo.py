@@ -165,3 +165,21 @@ def test_values_go_back_to_the_folder_they_were_read_from(
     memo.flush()
     assert (tmp_path / "first" / memo.name).is_file()
     assert not (tmp_path / "second").exists()
+
+
+def test_a_large_file_keeps_only_what_this_process_used(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deescalate_lint.diskmemo as diskmemo
+
+    monkeypatch.setattr(diskmemo, "_PRUNE_ABOVE_BYTES", 1000)
+    old = DiskMemo("unit", "v1")
+    for index in range(5):  # old versions of a pack: 5 entries of 400 bytes
+        old.get(f"old{index}", lambda: "x" * 400)
+    old.flush()
+    new = DiskMemo("unit", "v1")
+    new.get("new", lambda: "y" * 400)
+    new.flush()
+    kept = DiskMemo("unit", "v1")
+    assert kept.get("new", lambda: "recomputed") == "y" * 400
+    assert kept.get("old0", lambda: "recomputed") == "recomputed"
