@@ -234,9 +234,9 @@ class EscalationDetector:
         # What the customer says about how it feels: not a measured sign, nor
         # a sign of the situation (``renews = false``: "my card was stolen").
         worded = sum(self.weight_of(s) for s in signals if s.kind not in MEASURED and s.renews)
-        if worded > 0 and score < self.threshold and self.is_long_account(text):
+        words = self.long_account_words(text) if worded > 0 and score < self.threshold else 0
+        if words:
             # Last, so a finding's message names the words first.
-            words = self.words(text)
             signals.append(Signal(LONG_ACCOUNT, 0, 0, f"{words} words", self.long_weight))
             score += self.long_weight
         return Escalation(score, tuple(signals), self.threshold)
@@ -252,13 +252,16 @@ class EscalationDetector:
         dense = len(_DENSE.findall(text)) // int(self.long_account.get("chars_per_word", 2))
         return dense + len(_SPACED_WORD.findall(text))
 
-    def is_long_account(self, text: str) -> bool:
-        """Whether a customer turn is long enough to be a long account."""
+    def long_account_words(self, text: str) -> int:
+        """How many words a customer turn long enough to be a long account
+        has; 0 for a shorter one (or with the bonus switched off)."""
         if self.long_weight <= 0:
-            return False
+            return 0
         least = int(self.long_account.get("min_words", 30))
-        # A short text cannot be long: no counting (most turns are short).
-        return len(text) >= least and self.words(text) >= least
+        if len(text) < least:  # a short text cannot be long: no counting
+            return 0
+        words = self.words(text)
+        return words if words >= least else 0
 
     def measured_score(self, text: str) -> int:
         """The score of a text's measured signals alone (what ``assess`` adds to
@@ -282,7 +285,7 @@ class EscalationDetector:
                 default = self.weights[kind]
                 for hit in convo.hits(lang.concept(kind), view):
                     total += max(0, int(hit.pattern.attrs.get("weight", default)))
-        if total > 0 and self.is_long_account(view.text):
+        if total > 0 and self.long_account_words(view.text):
             total += max(0, self.long_weight)
         return total + self.measured_most(view.text)
 

@@ -50,20 +50,13 @@ def with_optional_apostrophes(source: str, words: Sequence[str]) -> str:
     if not words or "'" not in source:
         return source
     listed = _folded(tuple(words))
-    out: list[str] = []
-    last = 0
-    for match in _CONTRACTION.finditer(source):
-        start, end = match.span()
-        if source[end : end + 1] in ("?", "'"):
-            continue
-        if start > 0 and source[start - 1] == "\\":
-            start += 1  # "\\bdon't": the escape's letter is not the word's
-        if source[start:end].casefold() not in listed:
-            continue
-        out.append(source[last:start])
-        out.append(source[start:end].replace("'", "'?"))
-        last = end
-    if not out:
-        return source
-    out.append(source[last:])
-    return "".join(out)
+
+    def optional(match: re.Match[str]) -> str:
+        head, word = "", match.group()
+        if match.start() > 0 and source[match.start() - 1] == "\\":
+            head, word = word[0], word[1:]  # "\\bdon't": the escape's letter is not the word's
+        if source[match.end() : match.end() + 1] in ("?", "'") or word.casefold() not in listed:
+            return match.group()
+        return head + word.replace("'", "'?")
+
+    return _CONTRACTION.sub(optional, source)
