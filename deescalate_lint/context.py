@@ -15,7 +15,7 @@ from .escalation import EscalationDetector, Mood
 from .languages import LanguageProfile, Languages, shipped_languages
 from .model import Finding, Transcript, Turn
 from .nlp import Piece, Tokens, piece_around, tokenise
-from .patterns import Hit, PatternGroup
+from .patterns import NO_STARTS, Hit, PatternGroup
 from .scope import Scope, judge, may_be_governed, within
 from .screen import Spoken
 from .textprep import PreparedText, prepare
@@ -153,15 +153,17 @@ class Conversation:
         key = (id(group), view.index)
         cached = self._hits.get(key)
         if cached is None:
-            indices = view.screened.candidates(group) if view.screened is not None else None
+            screened = view.screened
+            indices = screened.candidates(group) if screened is not None else None
             if indices is not None and not indices:
                 return []  # the scan found none of its patterns in the turn
+            starts = screened.starts(group) if screened is not None else NO_STARTS
             cached = []
             last_end = -1
             pos: int | None = 0
             while pos is not None:
                 start, pos = pos, None
-                for hit in group.finditer(view.text, start, indices):
+                for hit in group.finditer(view.text, start, indices, starts):
                     if hit.start < last_end:
                         continue
                     if view.prepared.in_quote(hit.start, hit.end) or (

@@ -36,6 +36,8 @@ from .literals import folded, needle_automaton, pattern_needles, start_within, t
 #: A word edge that also works next to punctuation: never between two word
 #: characters. Unlike ``\b`` it lets a pattern begin or end with a dash or "%".
 _EDGE = r"(?!(?<=\w)\w)"
+#: No pattern's first possible start known (``PatternGroup.finditer``'s ``starts``).
+NO_STARTS: Mapping[int, int] = {}
 
 #: Seconds one pattern group may spend on one text before it is abandoned...
 MATCH_TIMEOUT = 1.0
@@ -288,11 +290,17 @@ class PatternGroup:
         return tuple(sorted(found))
 
     def finditer(
-        self, text: str, pos: int = 0, indices: tuple[int, ...] | None = None
+        self,
+        text: str,
+        pos: int = 0,
+        indices: tuple[int, ...] | None = None,
+        starts: Mapping[int, int] = NO_STARTS,
     ) -> Iterator[Hit]:
         """Matches from ``pos`` on, as the alternation's ``finditer`` would give them;
         ``indices``: the patterns that may match in ``text`` (a scan's candidates,
-        in order), else ``candidates`` works them out."""
+        in order), else ``candidates`` works them out; ``starts``: for some of
+        them, an offset before which none of their matches starts (a search
+        alone begins there: ``Scanner.scan_starts``)."""
         if not self.specs:
             return
         if indices is None:
@@ -314,27 +322,33 @@ class PatternGroup:
             self._single(index)
         budget = match_budget(len(text))
         try:
-            found = self._find(indices, text, pos, singly, budget)
+            found = self._find(indices, text, pos, singly, budget, starts)
         except TimeoutError:
             # Once more with a fresh budget before blaming the pattern: a pause
             # of the whole process (a garbage collection of a million-turn
             # call, a busy machine) spends wall time no search used.
             try:
-                found = self._find(indices, text, pos, singly, budget)
+                found = self._find(indices, text, pos, singly, budget, starts)
             except TimeoutError:
                 raise PatternTimeout(self.where, budget, len(text)) from None
         for start, end, index in found:
             yield Hit(start, end, self.specs[index])
 
     def _find(
-        self, indices: tuple[int, ...], text: str, pos: int, singly: bool, budget: float
+        self,
+        indices: tuple[int, ...],
+        text: str,
+        pos: int,
+        singly: bool,
+        budget: float,
+        starts: Mapping[int, int] = NO_STARTS,
     ) -> list[tuple[int, int, int]]:
         """``finditer``'s matches (start, end, pattern index), within ``budget``
         seconds of matching (TimeoutError past it)."""
         deadline = time.monotonic() + budget
         found = None
         if singly:
-            found = self._merge_singles(indices, text, deadline, pos)
+            found = self._merge_singles(indices, text, deadline, pos, starts)
         if found is None:
             # Nor does a first compile of the alternation (none searched
             # alone, or the singles handed over).
@@ -409,7 +423,12 @@ class PatternGroup:
         return self._reaches[index]
 
     def _merge_singles(
-        self, indices: tuple[int, ...], text: str, deadline: float, pos: int = 0
+        self,
+        indices: tuple[int, ...],
+        text: str,
+        deadline: float,
+        pos: int = 0,
+        starts: Mapping[int, int] = NO_STARTS,
     ) -> list[tuple[int, int, int]] | None:
         """The alternation's matches, from each pattern searched alone; None: use the alternation.
 
@@ -431,6 +450,7 @@ class PatternGroup:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError
+            position = max(position, starts.get(index, 0))
             reach = self.tail_reach(index)
             if reach is not None:
                 if end is None:  # rstrip copies the text: only when a pattern needs it

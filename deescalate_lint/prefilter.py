@@ -75,10 +75,13 @@ PAD = " "
 
 @dataclass(frozen=True)
 class Prefilter:
-    """RE2 source, and whether it is matched against folded text (else the text as is)."""
+    """RE2 source, whether it is matched against folded text (else the text as is),
+    and whether the real pattern may match nothing (``empty``: its prefilter's
+    leftmost match then says nothing of where its matches start)."""
 
     source: str
     folded: bool
+    empty: bool = True
 
 
 class Unknown(Exception):
@@ -113,8 +116,8 @@ def _prefilter(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter
     return None if found is None else Prefilter(*found)
 
 
-def _stored(found: Prefilter | None) -> tuple[str, bool] | None:
-    return None if found is None else (found.source, found.folded)
+def _stored(found: Prefilter | None) -> tuple[str, bool, bool] | None:
+    return None if found is None else (found.source, found.folded, found.empty)
 
 
 def _translate(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter | None:
@@ -139,7 +142,7 @@ def _translate(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter
             source = f"[^{word}](?:{source})"
         if found.last_word:
             source = f"(?:{source})[^{word}]"
-    return Prefilter(source, folded)
+    return Prefilter(source, folded, found.empty)
 
 
 def _whole_case_sensitive(body: str) -> str | None:

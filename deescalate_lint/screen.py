@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .escalation import EscalationDetector
 from .languages import LanguageProfile
 from .model import Role, Transcript, Turn
-from .patterns import PatternGroup
+from .patterns import NO_STARTS, PatternGroup
 from .scan import EACH, TAGS, Look, Scanner, built_scanner, scanner
 from .textprep import analyse
 
@@ -279,6 +279,7 @@ class ScreenedTurn(Spoken):
     __slots__ = (
         "_candidates",
         "_scanner",
+        "_starts",
         "analysis",
         "index",
         "language",
@@ -307,9 +308,10 @@ class ScreenedTurn(Spoken):
         self.placeholders = placeholders
         self.lookup = lookup
         self._candidates: dict[int, tuple[int, ...]] = {}
+        self._starts: dict[int, dict[int, int]] = {}
         self._scanner: Scanner | object | None = _UNASKED
         if scanned is not None:  # the screen scanned it already
-            self._scanner, self._candidates = scanned
+            self._scanner, self._candidates, self._starts = scanned
 
     @property
     def text(self) -> str:
@@ -323,11 +325,16 @@ class ScreenedTurn(Spoken):
             found = self.lookup.candidates() if self.lookup is not None else None
             self._scanner = found
             if found is not None and self.analysis:
-                self._candidates = found.candidates(found.scan(self.analysis))
+                self._candidates, self._starts = found.scan_starts(self.analysis)
         scanner = self._scanner
         if not isinstance(scanner, Scanner) or not scanner.covers(group):
             return None
         return self._candidates.get(id(group), ())
+
+    def starts(self, group: PatternGroup) -> Mapping[int, int]:
+        """For some of ``candidates(group)``: the offset before which none of the
+        pattern's matches starts (``Scanner.scan_starts``); call after ``candidates``."""
+        return self._starts.get(id(group), NO_STARTS)
 
 
 class Screen:
@@ -470,7 +477,7 @@ class Screen:
 
 #: A turn's candidates as the screen found them: the scanner, and per group (by id)
 #: the indices of its patterns that may match (``Scanner.candidates``).
-Scanned = tuple[Scanner, dict[int, tuple[int, ...]]]
+Scanned = tuple[Scanner, dict[int, tuple[int, ...]], dict[int, dict[int, int]]]
 
 
 def _lead_by_turns(
@@ -490,8 +497,8 @@ def _lead_by_turns(
             scanned.append(None)
             continue
         scanner = lead.scanner
-        found = scanner.candidates(scanner.scan(analysis))
-        scanned.append((scanner, found))
+        found, starts = scanner.scan_starts(analysis)
+        scanned.append((scanner, found, starts))
         for position in lead.always:
             led[position] = True
         role = turn.role

@@ -11,6 +11,9 @@ real pattern matches. Proved here three ways:
   matches, its prefilter must (each look: anywhere, at the end of a text,
   repeated);
 * hand-made cases of each piece of syntax.
+
+The same differential test checks the offset the scan reports with each
+candidate (``_Re2Engine.match_starts``): no match of the pattern starts before it.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from deescalate_lint.prefilter import (
     prefilter,
     special_characters,
 )
-from deescalate_lint.scan import Entry
+from deescalate_lint.scan import Entry, _Re2Engine
 
 re2 = pytest.importorskip("re2")
 
@@ -99,6 +102,17 @@ def _matches(entry: Entry, text: str) -> bool:
     return bool(_re2(found.source).search(PAD + scanned + PAD + "\x00"))
 
 
+@cache
+def _engine(entry_key: tuple[object, ...]) -> _Re2Engine:
+    return _Re2Engine(re2, [Entry(*entry_key)])  # type: ignore[arg-type]
+
+
+def _start_bound(entry: Entry, text: str) -> int:
+    """The offset the scan reports for ``entry`` in ``text`` (0: none)."""
+    _found, starts = _engine(entry.key()).match_starts(text)
+    return starts.get(0, 0)
+
+
 def _checked(where: str, group: PatternGroup, text: str) -> Iterator[str]:
     """Problems: patterns whose matches the prefilter misses, in each look."""
     tail = text.rstrip()
@@ -106,10 +120,14 @@ def _checked(where: str, group: PatternGroup, text: str) -> Iterator[str]:
     hits = 0
     for index, body in enumerate(group.bodies):
         single = group._single(index)
-        if single.search(text) is None:
+        first = single.search(text)
+        if first is None:
             continue
         if not _matches(Entry((body,), *conventions), text):
             yield f"{where}[{index}] {body!r} matches {text!r}; its prefilter does not"
+        bound = _start_bound(Entry((body,), *conventions), text)
+        if bound > first.start():
+            yield f"{where}[{index}] {body!r} matches {text!r} at {first.start()}, not {bound}"
         # Empty matches are never hits (``PatternGroup.finditer`` drops them): a
         # concept that is only a look-ahead ("not_sympathy") ends every text.
         at_end = any(
@@ -208,3 +226,31 @@ def test_an_end_entry_needs_the_match_at_the_end() -> None:
     entry = Entry(("--",), True, True, at_end=True)
     assert _matches(entry, "I was going to say --  \n")
     assert not _matches(entry, "-- and then")
+
+
+# -- where a match may start -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "edges"),
+    [
+        ("guarantee", "We GUARANTEE it", True),
+        ("guarantee", "Straße, Maße und ﬁx: guarantee", True),  # folding grows the text
+        ("保证", "我们百分之百保证明天到", False),  # bytes are not characters
+        ("保证", "我们\ud800保证", False),  # a lone surrogate: no offset, never a wrong one
+        (r"(?<=^\s*|[.!?]\s*)(?:call|ring)\s+them", "No. Call them. Ring them!", True),
+        ("(?-i:NOW)", "ÄÖÜ do it NOW", True),
+    ],
+)
+def test_the_scan_offset_is_never_past_the_first_match(source: str, text: str, edges: bool) -> None:
+    entry = Entry((source,), True, edges)
+    wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
+    first = regex.compile(wrapped, regex.I).search(text)
+    assert first is not None, "the example should match"
+    assert 0 <= _start_bound(entry, text) <= first.start()
+
+
+def test_the_scan_offset_skips_the_text_before_a_late_match() -> None:
+    text = "Thanks for waiting, one moment while I look. " * 3 + "I guarantee it."
+    bound = _start_bound(Entry(("guarantee",), True, True), text)
+    assert text.index("guarantee") - 1 <= bound <= text.index("guarantee")
