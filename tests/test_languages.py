@@ -207,3 +207,43 @@ def test_a_concept_entry_keeps_its_attributes_when_a_rule_uses_the_concept_whole
         ("plain", {"kind": "retort"}),
         ("won't make it faster", {"kind": "retort", "vetoes": []}),
     ]
+
+
+def test_a_family_of_families_splits_down_to_its_entries_with_the_same_hits() -> None:
+    """``transfer = ["{{transfer_act}}", "{{transfer_claim}}"]`` used whole: one
+    pattern per entry of each inner list, in order (each with its own literals
+    and prefilter), and the same hits as the one alternation they replace."""
+    from types import SimpleNamespace
+
+    from deescalate_lint.concepts import expand, expand_specs
+    from deescalate_lint.patterns import PatternGroup, PatternSpec
+
+    lang = SimpleNamespace(
+        code="xx",
+        concepts={
+            "transfer": ["{{act}}", "{{claim}}", "not my (?:job|department)"],
+            "act": ["I'll transfer you", {"match": "call (?:them|billing)", "weight": 2}],
+            "claim": ["that's (?:a )?billing(?: issue)?", "that's a {{team}} matter"],
+            "team": ["billing", "claims"],
+        },
+    )
+    rule_entry = PatternSpec("trigger[0]", "{{transfer}}", {"kind": "transfer"})
+    specs = expand_specs("<test>", [rule_entry], lang)  # type: ignore[arg-type]
+    assert [(s.source, s.attrs) for s in specs] == [
+        ("I'll transfer you", {"kind": "transfer"}),
+        ("call (?:them|billing)", {"kind": "transfer", "weight": 2}),
+        ("that's (?:a )?billing(?: issue)?", {"kind": "transfer"}),
+        ("that's a (?:billing|claims) matter", {"kind": "transfer"}),
+        ("not my (?:job|department)", {"kind": "transfer"}),
+    ]
+    whole = PatternSpec("w", expand("<test>", "{{transfer}}", lang), {})  # type: ignore[arg-type]
+    split = PatternGroup.build("<split>", specs, True, True)
+    one = PatternGroup.build("<one>", [whole], True, True)
+    for text in (
+        "That's a billing issue, call billing. I'll transfer you, not my job!",
+        "that's a claims matter... that's billing",
+        "Call them? NOT MY DEPARTMENT. I'll transfer you to billing.",
+    ):
+        assert [(h.start, h.end) for h in split.finditer(text)] == [
+            (h.start, h.end) for h in one.finditer(text)
+        ]
