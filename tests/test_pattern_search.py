@@ -65,6 +65,27 @@ def test_an_empty_match_hands_over_to_the_alternation() -> None:
     assert _merged(group, text) == _alternation(group, text)
 
 
+def test_many_short_searches_again_keep_the_merge() -> None:
+    """Overlapping patterns (a family split into one pattern per entry) search
+    again after nearly every winner; while those searches read little, the
+    merge goes on (the alternation was up to 70 times slower), with its hits."""
+    group = _group("sorry", "sorry about", "about that", "that", "so")
+    text = "sorry about that, so sorry. " * 200
+    indices = group.candidates(text)
+    assert group._merge_singles(indices, text, time.monotonic() + 60) is not None
+    assert _merged(group, text) == _alternation(group, text)
+
+
+def test_a_loser_that_rereads_the_rest_hands_over_to_the_alternation() -> None:
+    """ "sorry.*" loses to "sorry" at every apology and reads the rest of the
+    text each time: past the budget, the alternation takes over, same hits."""
+    group = _group("sorry", r"sorry.*")
+    text = "sorry, " * 500
+    indices = group.candidates(text)
+    assert group._merge_singles(indices, text, time.monotonic() + 60) is None
+    assert _merged(group, text) == _alternation(group, text)
+
+
 _WORDS = ["sorry", "so", "sorry about", "about that", "that", "not", "my", "fault", "x"]
 
 
