@@ -77,15 +77,20 @@ _OPENING_MAX = 60
 
 
 def opening(view: TurnView) -> tuple[int, int]:
-    """The agent's first words (up to the first sentence end, about 60
-    characters): the evidence for what a turn did or failed to do as a whole.
+    """The agent's opening words through the end of its first real sentence
+    (that sentence cut to about 60 characters): the evidence for what a turn
+    did or failed to do as a whole.
 
-    Leading @handles, a salutation on a line of its own ("Hi Bob,", "Sehr
-    geehrte Frau Roth,") and a greeting (the language's ``greeting`` concept:
-    "王先生您好！", "고객님께", "Dear Ms Hart, thank you...") are skipped: the
-    reply's first sentence is what a reader judges."""
+    A salutation on a line of its own ("Hi Bob,", "Sehr geehrte Frau Roth,")
+    and a greeting (the language's ``greeting`` concept: "王先生您好！",
+    "고객님께", "Dear Ms Hart, thank you...") are not the reply's words, so the
+    quote runs on past them to the first sentence a reader judges; it starts
+    at the greeting all the same, as a reader (and a QA lead's label) names a
+    reply by its first words, unless the greeting has a line of its own (a
+    quote stays on one line). Leading @handles are left out."""
     handles = _HANDLES.match(view.text)  # "@mia.travels That's not..." on social media
     match = _OPENING.match(view.text, handles.end() if handles else 0)
+    begin = match.start(1) if match else None
     for _ in range(_GREETINGS_SKIPPED):  # "尊敬的客户：您好！", "Hello! Hi Bob,"
         if not match:
             break
@@ -109,7 +114,9 @@ def opening(view: TurnView) -> tuple[int, int]:
         end = space if space > start else start + _OPENING_MAX
     while end > start and (view.text[end - 1].isspace() or view.text[end - 1] in ",:"):
         end -= 1
-    return start, end
+    if begin is None or end == start or "\n" in view.text[begin:start]:
+        return start, end  # a salutation on a line of its own stays out of the quote
+    return begin, end
 
 
 def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
