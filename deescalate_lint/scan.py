@@ -44,7 +44,7 @@ from typing import Any
 
 from .literals import case_sensitive_inside, fold, needle_automaton, pattern_needles, squeezed
 from .patterns import PatternGroup
-from .prefilter import PAD, Prefilter, prefilter
+from .prefilter import END_OF_TEXT, PAD, Prefilter, prefilter
 
 #: Set to a non-empty value other than 0 to switch the accelerator off.
 NO_RE2_ENV = "DEESCALATE_LINT_NO_RE2"
@@ -52,11 +52,9 @@ NO_RE2_ENV = "DEESCALATE_LINT_NO_RE2"
 #: one pattern, and one that needs more is refused and always a candidate.
 RE2_MAX_MEM = 8 << 20
 
-#: White space a turn's end may have after its last match (``str.rstrip`` removes
-#: these; every character outside ASCII is allowed, so none is missed), then
-#: the padding and the end: a NUL stands for the end, as ``$`` in a set makes
-#: the DFA slow (see prefilter.py), and a NUL inside a text only adds candidates.
-_TRAILING = r"[\t-\r\x{1C}-\x{20}\x{80}-\x{10FFFF}]*\x{0}"
+#: What may follow a match at the end of a turn (``Entry.at_end``): white space,
+#: the padding and the NUL that ends each scanned text (see prefilter.py).
+_TRAILING = END_OF_TEXT
 _END = "\x00"
 
 
@@ -145,7 +143,11 @@ class Entry:
         a tag character is never scanned tagged: ``Scanner.scan_tagged``)."""
         tag = f"\\x{{{ord(self.tag):X}}}{_NO_TAG}" if self.tag else ""
         if not self.repeat:
-            found = prefilter(self.bodies[0], self.ignore_case, self.word_boundaries)
+            # The tail is kept where only whether the pattern matches is asked:
+            # not at the end of a text, which the end entry asks for itself.
+            found = prefilter(
+                self.bodies[0], self.ignore_case, self.word_boundaries, tail=not self.at_end
+            )
             if found is not None and self.at_end:
                 found = Prefilter(f"(?:{found.source}){_TRAILING}", found.folded)
             if found is not None and tag:
