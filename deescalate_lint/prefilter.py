@@ -6,7 +6,8 @@ pattern match anywhere in it? It must say yes whenever the real one matches
 each piece of syntax becomes something that matches at least as much:
 
 * zero-width tests (look-arounds, ``\\b``, ``^``, ``$``, ``\\A``...) are
-  dropped: no constraint at all;
+  dropped: no constraint at all; except at a pattern's *tail* (nothing
+  consumed after it, see ``TAIL``);
 * atomic groups and possessive repeats become plain groups and repeats (they
   match the same strings, only with backtracking), and lazy repeats greedy ones;
 * counted repeats above ``MAX_COUNT`` lose their bounds (``{0,400}`` -> ``*``);
@@ -71,6 +72,12 @@ _WORD = regex.compile(r"\w")
 #: What the scan puts before and after each text (a character that is no word
 #: character, so the edges above hold at the text's ends too).
 PAD = " "
+#: What the end of a text (``$``, ``\\Z``) becomes: white space a text may end
+#: with (``str.rstrip`` removes these; every character outside ASCII is allowed,
+#: so none is missed), the padding, and the NUL the scan puts after each text
+#: (a NUL inside a text only adds candidates). The ``$`` of RE2 would make a
+#: set's DFA slow, and cannot see the end of one of several texts scanned together.
+END_OF_TEXT = r"[\t-\r\x{1C}-\x{20}\x{80}-\x{10FFFF}]*\x{0}"
 
 
 @dataclass(frozen=True)
@@ -88,14 +95,21 @@ class Unknown(Exception):
     """Syntax the translation does not handle: the pattern is always a candidate."""
 
 
-def prefilter(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter | None:
+def prefilter(
+    body: str, ignore_case: bool, word_boundaries: bool, tail: bool = False
+) -> Prefilter | None:
     """The prefilter of ``body`` (a pattern as compiled, spaces expanded, in a
     group with these conventions); None when it is unknown (always a candidate).
 
-    With ``word_boundaries`` False it matches exactly the folded span of each
-    match of ``body`` (no edge characters around it), so disjoint matches give
-    disjoint prefilter matches (``scan.Entry`` repeats rely on it)."""
-    return _prefilter(body, ignore_case, word_boundaries)
+    With ``word_boundaries`` and ``tail`` False it matches exactly the folded
+    span of each match of ``body`` (no edge characters around it), so disjoint
+    matches give disjoint prefilter matches (``scan.Entry`` repeats rely on it).
+
+    ``tail``: what the pattern tests at its tail, after its last consumed
+    character, is kept by consuming it (``TAIL``), so a match may run on past
+    the real one's end; only where the scan asks whether it matches at all.
+    """
+    return _prefilter(body, ignore_case, word_boundaries, tail)
 
 
 #: Translations kept between processes: a cold start would otherwise spend
@@ -108,10 +122,10 @@ _MEMO = DiskMemo(
 
 
 @lru_cache(maxsize=8192)
-def _prefilter(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter | None:
+def _prefilter(body: str, ignore_case: bool, word_boundaries: bool, tail: bool) -> Prefilter | None:
     found = _MEMO.get(
-        (body, ignore_case, word_boundaries),
-        lambda: _stored(_translate(body, ignore_case, word_boundaries)),
+        (body, ignore_case, word_boundaries, tail),
+        lambda: _stored(_translate(body, ignore_case, word_boundaries, tail)),
     )
     return None if found is None else Prefilter(*found)
 
@@ -120,7 +134,9 @@ def _stored(found: Prefilter | None) -> tuple[str, bool, bool] | None:
     return None if found is None else (found.source, found.folded, found.empty)
 
 
-def _translate(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter | None:
+def _translate(
+    body: str, ignore_case: bool, word_boundaries: bool, tail: bool = False
+) -> Prefilter | None:
     folded = ignore_case
     if ignore_case:
         inner = _whole_case_sensitive(body)
@@ -128,7 +144,7 @@ def _translate(body: str, ignore_case: bool, word_boundaries: bool) -> Prefilter
             body, folded = inner, False
     try:
         parser = _Parser(body, folded)
-        found = parser.alternation()
+        found = parser.alternation(tail)
         if parser.i != len(body):
             raise Unknown(f"unbalanced ')' at {parser.i}")
     except Unknown:
@@ -211,6 +227,19 @@ class _Part:
 
 _NOTHING = _Part("", first_word=True, last_word=True, empty=True)
 
+#: Why the tail (``prefilter``'s ``tail``): "a turn that stops on 'and', 'the',
+#: 'I've'" (``(?:and|the|...)(?=\\s*$)``) dropped its look-ahead and was a
+#: candidate in nearly every turn, each confirmed by ``regex`` in vain (with
+#: the other end-of-turn patterns, a third of all confirms on the real
+#: corpora). A positive look-ahead, or the end of the text, that nothing
+#: consumed follows is kept, consumed: the look-ahead's own prefilter, and
+#: ``END_OF_TEXT`` for ``$``, ``\\Z`` and ``\\z``. A real match followed by
+#: what it looks ahead at is then one prefilter match, begun where the real one
+#: begins. Such a part says nothing of the word edge after the match (that edge
+#: lies where the look-ahead begins), so none is asked for after it.
+_TAIL_TEST = {"first_word": False, "last_word": False, "empty": True}
+_END_PART = _Part(END_OF_TEXT, **_TAIL_TEST)
+
 
 def _edge_word(items: list[_Part], last: bool = False) -> bool:
     """Whether every non-empty match of the items in sequence begins with a word
@@ -232,14 +261,17 @@ class _Parser:
         self.s = source
         self.i = 0
         self.folded = folded
+        #: Whether the atom being read is the last of a sequence at the pattern's tail.
+        self.at_tail = False
 
     # -- structure --------------------------------------------------------
 
-    def alternation(self) -> _Part:
-        branches = [self.sequence()]
+    def alternation(self, tail: bool = False) -> _Part:
+        """Branches; ``tail``: nothing consumed follows them in the pattern."""
+        branches = [self.sequence(tail)]
         while self.i < len(self.s) and self.s[self.i] == "|":
             self.i += 1
-            branches.append(self.sequence())
+            branches.append(self.sequence(tail))
         if len(branches) == 1:
             return branches[0]
         return _Part(
@@ -249,7 +281,7 @@ class _Parser:
             empty=any(b.empty for b in branches),
         )
 
-    def sequence(self) -> _Part:
+    def sequence(self, tail: bool = False) -> _Part:
         items: list[_Part] = []
         while self.i < len(self.s) and self.s[self.i] not in "|)":
             run = _LITERAL_RUN.match(self.s, self.i)
@@ -262,7 +294,9 @@ class _Parser:
                     self.i += len(text)
                     items.append(self.literal_run(text))
                     continue
+            self.at_tail = tail and self._last_atom()
             atom = self.atom()
+            self.at_tail = False
             if atom is None:
                 self._quantifier()  # a repeated zero-width test is still zero-width
                 continue
@@ -275,6 +309,21 @@ class _Parser:
             last_word=_edge_word(items[::-1], last=True),
             empty=all(item.empty for item in items),
         )
+
+    def _last_atom(self) -> bool:
+        """Whether the atom at ``self.i`` is an end of the text or a group that
+        ends its sequence (not repeated); others never care."""
+        s, i = self.s, self.i
+        if s[i] == "$":
+            after: int | None = i + 1
+        elif s.startswith(("\\Z", "\\z"), i):
+            after = i + 2
+        elif s[i] == "(":
+            close = _group_end(s, i + 1)
+            after = None if close is None else close + 1
+        else:
+            return False
+        return after is not None and (after == len(s) or s[after] in "|)")
 
     def atom(self) -> _Part | None:
         """The next atom, or None for a zero-width test (dropped)."""
@@ -292,17 +341,25 @@ class _Parser:
         self.i += 1
         if char == ".":
             return _generic(".", self.folded)
+        if char == "$" and self.at_tail:
+            return _END_PART
         if char in "^$":
             return None
         return self.literal(char)
 
     def group(self) -> _Part | None:
         s = self.s
+        tail, self.at_tail = self.at_tail, False
         self.i += 1
         if s.startswith("?", self.i):
             rest = s[self.i + 1 : self.i + 3]
             if rest[:1] in (":", ">"):  # plain or atomic: the same strings
                 self.i += 2
+            elif tail and rest[:1] == "=":  # a look-ahead at the tail: consumed (``_TAIL_TEST``)
+                self.i += 2
+                ahead = self.alternation(tail=True)
+                self._close()
+                return _Part(f"(?:{ahead.source})", **_TAIL_TEST)
             elif rest in ("<=", "<!") or rest[:1] in ("=", "!"):
                 self.i += 1 + (2 if rest[:1] == "<" else 1)
                 self.alternation()  # read and dropped: a look-around never consumes
@@ -331,10 +388,10 @@ class _Parser:
         if end is not None:
             # Concepts expand into the same alternations in many patterns:
             # each distinct group is read once.
-            inner = _inner(s[self.i : end], self.folded)
+            inner = _inner(s[self.i : end], self.folded, tail)
             self.i = end
         else:
-            inner = self.alternation()
+            inner = self.alternation(tail)
         self._close()
         return _Part(f"(?:{inner.source})", inner.first_word, inner.last_word, inner.empty)
 
@@ -423,6 +480,8 @@ class _Parser:
         code = s[self.i + 1]
         start = self.i
         self.i += 2
+        if code in "Zz" and self.at_tail:
+            return _END_PART
         if code in "bBAZzmMG":
             return None  # zero-width
         if code in "dDwWsS":
@@ -551,10 +610,11 @@ class _Parser:
 
 
 @lru_cache(maxsize=16384)
-def _inner(source: str, folded: bool) -> _Part:
-    """A group's inside, read on its own (it depends on nothing around it)."""
+def _inner(source: str, folded: bool, tail: bool = False) -> _Part:
+    """A group's inside, read on its own (it depends on nothing around it but
+    whether it is at the pattern's tail)."""
     parser = _Parser(source, folded)
-    found = parser.alternation()
+    found = parser.alternation(tail)
     if parser.i != len(source):
         raise Unknown("unbalanced group")
     return found

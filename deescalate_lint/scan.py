@@ -44,19 +44,23 @@ from typing import Any
 
 from .literals import case_sensitive_inside, fold, needle_automaton, pattern_needles, squeezed
 from .patterns import PatternGroup
-from .prefilter import PAD, Prefilter, prefilter
+from .prefilter import END_OF_TEXT, PAD, Prefilter, prefilter
 
 #: Set to a non-empty value other than 0 to switch the accelerator off.
 NO_RE2_ENV = "DEESCALATE_LINT_NO_RE2"
 #: Memory for each prefilter's RE2 program and DFA (RE2's default): each is
 #: one pattern, and one that needs more is refused and always a candidate.
 RE2_MAX_MEM = 8 << 20
+#: ...or this much per byte of a prefilter's source, if more. Why: the longest
+#: (the en no-recap "expected" alternation, 150 KB of RE2) ran out of DFA
+#: memory in 8 MB on nearly every turn it was asked about (0.1 ms each, 589
+#: turns of the real corpora; 2 microseconds with room: the whole linter 0.8x
+#: the CPU time). The DFA grows only as far as the texts take it.
+RE2_MEM_PER_BYTE = 256
 
-#: White space a turn's end may have after its last match (``str.rstrip`` removes
-#: these; every character outside ASCII is allowed, so none is missed), then
-#: the padding and the end: a NUL stands for the end, as ``$`` in a set makes
-#: the DFA slow (see prefilter.py), and a NUL inside a text only adds candidates.
-_TRAILING = r"[\t-\r\x{1C}-\x{20}\x{80}-\x{10FFFF}]*\x{0}"
+#: What may follow a match at the end of a turn (``Entry.at_end``): white space,
+#: the padding and the NUL that ends each scanned text (see prefilter.py).
+_TRAILING = END_OF_TEXT
 _END = "\x00"
 
 
@@ -145,7 +149,11 @@ class Entry:
         a tag character is never scanned tagged: ``Scanner.scan_tagged``)."""
         tag = f"\\x{{{ord(self.tag):X}}}{_NO_TAG}" if self.tag else ""
         if not self.repeat:
-            found = prefilter(self.bodies[0], self.ignore_case, self.word_boundaries)
+            # The tail is kept where only whether the pattern matches is asked:
+            # not at the end of a text, which the end entry asks for itself.
+            found = prefilter(
+                self.bodies[0], self.ignore_case, self.word_boundaries, tail=not self.at_end
+            )
             if found is not None and self.at_end:
                 found = Prefilter(f"(?:{found.source}){_TRAILING}", found.folded)
             if found is not None and tag:
@@ -206,7 +214,13 @@ class _Re2Engine:
         if source is not None:
             # The bare RE2 object: the module's ``search`` wraps each call in a
             # generator and enum arithmetic that cost more than the search.
-            regexp = self.re2._re2.RE2(source.source.encode("utf-8"), self.options)
+            encoded = source.source.encode("utf-8")
+            options = self.options
+            if len(encoded) * RE2_MEM_PER_BYTE > RE2_MAX_MEM:
+                options = self.re2.Options()
+                options.max_mem = len(encoded) * RE2_MEM_PER_BYTE
+                options.log_errors = False
+            regexp = self.re2._re2.RE2(encoded, options)
             if regexp.ok():
                 # Only a plain entry's prefilter matches where the real pattern
                 # does (repeats, tags and ends add to it); and not one that may

@@ -225,6 +225,49 @@ def test_unknown_syntax_is_always_a_candidate(source: str) -> None:
     assert _candidate(source, "nothing like it")
 
 
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (r"(?:and|the)(?=\s*$)", "I was going to say and  \n"),
+        (r"(?:and|the)(?=\s*$)", "and"),
+        (r"(?<=\w)[-\u2013]\s*$", "so I\u2013 \u3000"),  # white space outside ASCII
+        (r"ha(?=\s*[.!…]|\s*$)", "oh ha."),
+        (r"ha(?=\s*[.!…]|\s*$)", "oh ha"),
+        (r"x\Z", "a x"),
+        (r"(?:no|yes(?=\s*$))", "yes and no"),  # another branch matches
+        (r"never\s+\w+(?=(?:\s+\w+){0,3}\s*!)", "I never asked for this!"),
+        (r"foo(?=\s+bar)", "foo barn"),  # no edge asked for after the look-ahead's text
+    ],
+)
+def test_a_tail_stays_a_candidate(source: str, text: str) -> None:
+    compiled = regex.compile(rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)", regex.IGNORECASE)
+    assert compiled.search(text), "the example should match"
+    assert _candidate(source, text)
+    assert _matches(Entry((source,), True, True), text + "\n  ")
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (r"(?:and|the)(?=\s*$)", "and the rest"),  # the look-ahead is kept, consumed
+        (r"(?<=\w)[-\u2013]\s*$", "a - b"),
+        (r"ha(?=\s*[.!…]|\s*$)", "ha ha, very funny"),
+        (r"x\Z", "x y"),
+    ],
+)
+def test_a_tail_rules_out(source: str, text: str) -> None:
+    assert not _candidate(source, text)
+
+
+def test_a_tail_is_kept_only_where_whether_it_matches_is_asked() -> None:
+    body = r"(?:and|the)(?=\s*$)"
+    # A repeat needs each match's own span, an end entry adds its own end.
+    assert prefilter(body, True, False) == prefilter(body, True, False, tail=False)
+    assert "x{0}" not in str(prefilter(body, True, False))
+    assert _matches(Entry((body,), True, True, at_end=True), "and the")
+    assert not _matches(Entry((body,), True, True, at_end=True), "and then")
+
+
 def test_a_repeat_needs_disjoint_matches() -> None:
     group = PatternGroup.build("<test>", [PatternSpec("p", "sorry")], True, True)
     entry = Entry(group.bodies, True, True, repeat=2)
