@@ -144,10 +144,8 @@ def growth(
 GROUPS = list(shipped_groups())
 
 
-@pytest.fixture(autouse=True)
-def _no_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Measure the patterns themselves: the time limit would hide a blow-up."""
-    monkeypatch.setattr(patterns, "MATCH_TIMEOUT", 600.0)
+#: Measure the patterns themselves: the time limit would hide a blow-up.
+pytestmark = pytest.mark.usefixtures("no_match_time_limit")
 
 
 def test_every_shipped_group_is_measured() -> None:

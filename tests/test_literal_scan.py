@@ -23,6 +23,8 @@ from deescalate_lint.literals import case_sensitive_inside, requirement, squeeze
 from deescalate_lint.patterns import PatternGroup
 from deescalate_lint.scan import Entry, _LiteralEngine
 
+pytestmark = pytest.mark.usefixtures("no_match_time_limit")  # which texts match, not how fast
+
 
 @cache
 def _engine(key: tuple[object, ...], entry: Entry) -> _LiteralEngine:

@@ -28,7 +28,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pattern_texts import GROUPS, pieces, shipped_groups, texts
 
-from deescalate_lint import patterns
 from deescalate_lint.literals import fold
 from deescalate_lint.patterns import PatternGroup, PatternSpec
 from deescalate_lint.prefilter import (
@@ -40,13 +39,7 @@ from deescalate_lint.prefilter import (
 )
 from deescalate_lint.scan import Entry, _Re2Engine
 
-
-@pytest.fixture(autouse=True)
-def _no_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What is checked here is which texts match, not how fast: a group's
-    examples joined into one long text can outrun the time limit on a busy
-    machine (test_adversarial_patterns.py is where speed is measured)."""
-    monkeypatch.setattr(patterns, "MATCH_TIMEOUT", 600.0)
+pytestmark = pytest.mark.usefixtures("no_match_time_limit")  # which texts match, not how fast
 
 
 re2 = pytest.importorskip("re2")
