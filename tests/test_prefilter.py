@@ -261,6 +261,79 @@ def test_a_tail_is_kept_only_where_whether_it_matches_is_asked() -> None:
     assert not _matches(Entry((body,), True, True, at_end=True), "and then")
 
 
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (r"(?<=\bassure\s+you\s+)\w+\s+will", "I ASSURE YOU it will"),
+        (r"(?<=^\s*|[.!?]\s*)(?:call|ring)\s+them", "No. Call them."),
+        (r"(?:(?<=^\s*)|(?<=[,.]\s*))(?:call|ring)", "ok, ring"),  # a group at the head
+        (r"(?<=stra(?:ss|ß)e\s)nr", "STRASSE Nr"),  # folding
+        (r"(?<=\w)-", "so-so"),
+        (r"(?:(?<=-)b)+c", "-bc"),  # repeated: dropped, as before
+        (r"(?<!x)(?<=y\s)z|q", "y z"),
+    ],
+)
+def test_a_head_stays_a_candidate(source: str, text: str) -> None:
+    for edges in (True, False):
+        entry = Entry((source,), True, edges)
+        wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
+        first = regex.compile(wrapped, regex.IGNORECASE).search(text)
+        assert first is not None, "the example should match"
+        assert _matches(entry, text)
+        assert 0 <= _start_bound(entry, text) <= first.start()
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        (r"(?<=\bassure\s+you\s+)\w+\s+will", "it will rain"),  # the look-behind is kept
+        (r"(?<=[.!?]\s)(?:call|ring)\s+them", "so call them"),
+    ],
+)
+def test_a_head_rules_out(source: str, text: str) -> None:
+    assert not _candidate(source, text, word_boundaries=False)
+    assert not _candidate(rf"(?:{source}|-x)", text)  # no word edge to lose
+
+
+def test_a_head_is_kept_only_where_whether_it_matches_is_asked() -> None:
+    body = r"(?<=\bassure\s+you\s+)\w+\s+will"
+    # A repeat needs each match's own span.
+    assert prefilter(body, True, False) == prefilter(body, True, False, tail=False)
+    assert "assure" not in str(prefilter(body, True, False))
+    assert "assure" in str(prefilter(body, True, False, tail=True))
+
+
+def test_a_head_keeps_a_word_edge_it_would_lose() -> None:
+    body = r"(?:(?<=^\s*)|(?<=[,.]\s*))(?:call|ring)"
+    assert _candidate(body, "ok, call")
+    assert not _candidate(body, "I recall")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            r"(?<=a\s?b)c+",
+            r"(?<=\ba|b\s)c\w*",
+            r"(?:(?<=a)|(?<=\s))bc?",
+            r"(?<=[ab]{1,3}\s)(?:c|a\s)+",
+            r"(?<=^\s*|\.\s*)a\s*b",
+        ]
+    ),
+    st.text(alphabet="abcAB .ß", max_size=20),
+    st.booleans(),
+)
+def test_a_head_never_misses_or_overshoots(source: str, text: str, edges: bool) -> None:
+    entry = Entry((source,), True, edges)
+    wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
+    found = [
+        m for m in regex.compile(wrapped, regex.IGNORECASE).finditer(text) if m.end() > m.start()
+    ]
+    if found:
+        assert _matches(entry, text)
+        assert 0 <= _start_bound(entry, text) <= found[0].start()
+
+
 def test_a_repeat_needs_disjoint_matches() -> None:
     group = PatternGroup.build("<test>", [PatternSpec("p", "sorry")], True, True)
     entry = Entry(group.bodies, True, True, repeat=2)
