@@ -70,7 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="deescalate-bench-"))
     started = time.time()
-    report: dict[str, Any] = {"machine": _machine(), "versions": _versions(), "options": vars(args)}
+    report: dict[str, Any] = {
+        "machine": _machine(),
+        "versions": _versions(),
+        "options": vars(args),
+        "today": _commit_of(args.today),
+    }
     wanted = set(args.sections.split(","))
     try:
         if "throughput" in wanted:
@@ -173,6 +178,20 @@ def _throughput_section(
         print(f"[{name}] floor and baselines done")
         sections[name] = section
     return sections
+
+
+def _commit_of(checkout: str) -> str:
+    """The short commit of the checkout measured as today's, so the report
+    names what it ran (``--today`` need not be issue #14's 873dfea)."""
+    if not checkout:
+        return ""
+    found = subprocess.run(
+        ["git", "-C", checkout, "rev-parse", "--short=7", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return found.stdout.strip() if found.returncode == 0 else Path(checkout).name
 
 
 def _versions_measured(args: argparse.Namespace, work: Path) -> dict[str, Path]:

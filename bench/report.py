@@ -88,6 +88,7 @@ def _ok(flag: bool) -> str:
 
 
 def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
+    today = report.get("today") or "873dfea"  # reports written before the commit was recorded
     machine, versions = report["machine"], report["versions"]
     lines = [
         "# deescalate-lint benchmark",
@@ -106,8 +107,8 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
         "MB/s counts the UTF-8 bytes of turn text (not JSON syntax). `auto`: language detected "
         "(the `language` field removed); `given`: the transcript's `language` field is used. "
         "Each version runs in its own process (`Linter().lint_paths`, one warm-up run first), "
-        "the two taking turns run by run; medians. Today's version: commit 873dfea (issue #14), "
-        "copied from `--today`.",
+        "the two taking turns run by run; medians. Today's version: commit "
+        f"{report.get('today') or '873dfea'} (issue #14's baseline is 873dfea), copied from `--today`.",
         "",
         "| corpus | transcripts | text MB | mode | version | MB/s | transcripts/s | results | this / today (wall) | this / today (CPU) |",
         "|---|---:|---:|---|---|---:|---:|---:|---:|---:|",
@@ -116,7 +117,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
     for name, row in rows:
         stats = report["corpora"][name]["stats"]
         for mode in ("auto", "given"):
-            for who, label in (("lint", "this"), ("today", "today (873dfea)")):
+            for who, label in (("lint", "this"), ("today", f"today ({today})")):
                 cell = row.get(f"{who}_{mode}")
                 if cell is None:
                     continue
@@ -128,7 +129,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
                         + ")"
                     )
                     ratio = f"**{row[f'ratio_{mode}_vs_today']:.2f}x**" + (
-                        target if mode == "auto" else ""
+                        target if mode == "auto" and today == "873dfea" else ""
                     )
                     cpu = f"{row[f'cpu_ratio_{mode}_vs_today']:.2f}x"
                 lines.append(
@@ -176,7 +177,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
             "|---|---|---:|---|",
             f"| `python -c pass` | | {startup['python_bare']:.3f} | |",
         ]
-        for version, found in (("this", startup), ("today (873dfea)", startup.get("today"))):
+        for version, found in (("this", startup), (f"today ({today})", startup.get("today"))):
             if not found:
                 continue
             for key in ("clean_template", "finding_template", "first_run"):
@@ -202,7 +203,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
             "| characters | version | wall s | s per MB | peak RSS MB | exit |",
             "|---:|---|---:|---:|---:|---:|",
         ]
-        for version, runs in (("this", long["runs"]), ("today (873dfea)", long.get("today", []))):
+        for version, runs in (("this", long["runs"]), (f"today ({today})", long.get("today", []))):
             for run in runs:
                 lines.append(
                     f"| {run['characters']:,} | {version} | {run['seconds']:.1f} | "
