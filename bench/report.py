@@ -108,7 +108,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
         "(the `language` field removed); `given`: the transcript's `language` field is used. "
         "Each version runs in its own process (`Linter().lint_paths`, one warm-up run first), "
         "the two taking turns run by run; medians. Today's version: commit "
-        f"{report.get('today') or '873dfea'} (issue #14's baseline is 873dfea), copied from `--today`.",
+        f"{today} (issue #14's baseline is 873dfea), copied from `--today`.",
         "",
         "| corpus | transcripts | text MB | mode | version | MB/s | transcripts/s | results | this / today (wall) | this / today (CPU) |",
         "|---|---:|---:|---|---|---:|---:|---:|---:|---:|",

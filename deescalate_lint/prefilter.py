@@ -250,8 +250,10 @@ _NOTHING = _Part("", first_word=True, last_word=True, empty=True)
 #: what it looks ahead at is then one prefilter match, begun where the real one
 #: begins. Such a part says nothing of the word edge after the match (that edge
 #: lies where the look-ahead begins), so none is asked for after it.
-_TAIL_TEST = {"first_word": False, "last_word": False, "empty": True}
-_END_PART = _Part(END_OF_TEXT, **_TAIL_TEST)
+#: What a zero-width test kept by consuming (at the tail or the head) is as a
+#: part: it may match nothing and says nothing of a word edge.
+_KEPT_TEST = {"first_word": False, "last_word": False, "empty": True}
+_END_PART = _Part(END_OF_TEXT, **_KEPT_TEST)
 
 #: Why the head (kept where the tail is): "I assure you ... will ..."
 #: (``(?<=\b(?:I|we)\s+assure\s+you\s+)...will...``) dropped its look-behind,
@@ -261,8 +263,7 @@ _END_PART = _Part(END_OF_TEXT, **_TAIL_TEST)
 #: repeat holds) is kept, consumed: a real match and the text it looks behind
 #: at are one prefilter match, begun no later than the real one, so the scan's
 #: start offset (``scan._Re2Engine.match_starts``) stays a lower bound. It
-#: says nothing of the word edge before the match.
-_HEAD_TEST = {"first_word": False, "last_word": False, "empty": True}
+#: says nothing of the word edge before the match (``_KEPT_TEST``).
 
 
 def _edge_word(items: list[_Part], last: bool = False) -> bool:
@@ -288,7 +289,7 @@ class _Parser:
         #: Whether the atom being read is the last of a sequence at the pattern's tail.
         self.at_tail = False
         #: Whether the atom being read is the first of a sequence at the pattern's
-        #: head, not repeated (``_HEAD_TEST``).
+        #: head, not repeated (the head's "why" above ``_edge_word``).
         self.at_head = False
 
     # -- structure --------------------------------------------------------
@@ -394,16 +395,16 @@ class _Parser:
             rest = s[self.i + 1 : self.i + 3]
             if rest[:1] in (":", ">"):  # plain or atomic: the same strings
                 self.i += 2
-            elif tail and rest[:1] == "=":  # a look-ahead at the tail: consumed (``_TAIL_TEST``)
+            elif tail and rest[:1] == "=":  # a look-ahead at the tail: consumed
                 self.i += 2
                 ahead = self.alternation(tail=True)
                 self._close()
-                return _Part(f"(?:{ahead.source})", **_TAIL_TEST)
-            elif head and rest == "<=":  # a look-behind at the head: consumed (``_HEAD_TEST``)
+                return _Part(f"(?:{ahead.source})", **_KEPT_TEST)
+            elif head and rest == "<=":  # a look-behind at the head: consumed
                 self.i += 3
                 behind = self.alternation()
                 self._close()
-                return _Part(f"(?:{behind.source})", **_HEAD_TEST)
+                return _Part(f"(?:{behind.source})", **_KEPT_TEST)
             elif rest in ("<=", "<!") or rest[:1] in ("=", "!"):
                 self.i += 1 + (2 if rest[:1] == "<" else 1)
                 self.alternation()  # read and dropped: a look-around never consumes
@@ -657,11 +658,7 @@ class _Parser:
 def _inner(source: str, folded: bool, tail: bool = False, head: bool = False) -> _Part:
     """A group's inside, read on its own (it depends on nothing around it but
     whether it is at the pattern's tail or head)."""
-    parser = _Parser(source, folded)
-    found = parser.alternation(tail, head)
-    if parser.i != len(source):
-        raise Unknown("unbalanced group")
-    return found
+    return _read(source, folded, tail, head)
 
 
 def _group_end(source: str, start: int) -> int | None:

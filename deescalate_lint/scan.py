@@ -58,9 +58,7 @@ RE2_MAX_MEM = 8 << 20
 #: the CPU time). The DFA grows only as far as the texts take it.
 RE2_MEM_PER_BYTE = 256
 
-#: What may follow a match at the end of a turn (``Entry.at_end``): white space,
-#: the padding and the NUL that ends each scanned text (see prefilter.py).
-_TRAILING = END_OF_TEXT
+#: What ends each scanned text (``END_OF_TEXT`` in prefilter.py).
 _END = "\x00"
 
 
@@ -155,7 +153,8 @@ class Entry:
                 self.bodies[0], self.ignore_case, self.word_boundaries, tail=not self.at_end
             )
             if found is not None and self.at_end:
-                found = Prefilter(f"(?:{found.source}){_TRAILING}", found.folded)
+                # What may follow a match at the end of a turn: see END_OF_TEXT.
+                found = Prefilter(f"(?:{found.source}){END_OF_TEXT}", found.folded)
             if found is not None and tag:
                 found = Prefilter(f"{tag}(?:{found.source})", found.folded)
             return found
