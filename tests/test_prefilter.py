@@ -116,6 +116,13 @@ def _start_bound(entry: Entry, text: str) -> int:
     return starts.get(0, 0)
 
 
+def _real(source: str, edges: bool = True) -> regex.Pattern[str]:
+    """``source`` as the linter matches it: ignoring case, and inside word
+    edges where the language asks for them (patterns.py's ``_EDGE``)."""
+    wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
+    return regex.compile(wrapped, regex.IGNORECASE)
+
+
 def _checked(where: str, group: PatternGroup, text: str) -> Iterator[str]:
     """Problems: patterns whose matches the prefilter misses, in each look."""
     tail = text.rstrip()
@@ -233,8 +240,7 @@ def test_unknown_syntax_is_always_a_candidate(source: str) -> None:
     ],
 )
 def test_a_tail_stays_a_candidate(source: str, text: str) -> None:
-    compiled = regex.compile(rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)", regex.IGNORECASE)
-    assert compiled.search(text), "the example should match"
+    assert _real(source).search(text), "the example should match"
     assert _candidate(source, text)
     assert _matches(Entry((source,), True, True), text + "\n  ")
 
@@ -276,8 +282,7 @@ def test_a_tail_is_kept_only_where_whether_it_matches_is_asked() -> None:
 def test_a_head_stays_a_candidate(source: str, text: str) -> None:
     for edges in (True, False):
         entry = Entry((source,), True, edges)
-        wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
-        first = regex.compile(wrapped, regex.IGNORECASE).search(text)
+        first = _real(source, edges).search(text)
         assert first is not None, "the example should match"
         assert _matches(entry, text)
         assert 0 <= _start_bound(entry, text) <= first.start()
@@ -325,10 +330,7 @@ def test_a_head_keeps_a_word_edge_it_would_lose() -> None:
 )
 def test_a_head_never_misses_or_overshoots(source: str, text: str, edges: bool) -> None:
     entry = Entry((source,), True, edges)
-    wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
-    found = [
-        m for m in regex.compile(wrapped, regex.IGNORECASE).finditer(text) if m.end() > m.start()
-    ]
+    found = [m for m in _real(source, edges).finditer(text) if m.end() > m.start()]
     if found:
         assert _matches(entry, text)
         assert 0 <= _start_bound(entry, text) <= found[0].start()
@@ -363,8 +365,7 @@ def test_an_end_entry_needs_the_match_at_the_end() -> None:
 )
 def test_the_scan_offset_is_never_past_the_first_match(source: str, text: str, edges: bool) -> None:
     entry = Entry((source,), True, edges)
-    wrapped = rf"(?!(?<=\w)\w)(?:{source})(?!(?<=\w)\w)" if edges else source
-    first = regex.compile(wrapped, regex.I).search(text)
+    first = _real(source, edges).search(text)
     assert first is not None, "the example should match"
     assert 0 <= _start_bound(entry, text) <= first.start()
 
