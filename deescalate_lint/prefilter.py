@@ -240,30 +240,31 @@ class _Part:
 
 _NOTHING = _Part("", first_word=True, last_word=True, empty=True)
 
-#: Why the tail (``prefilter``'s ``tail``): "a turn that stops on 'and', 'the',
-#: 'I've'" (``(?:and|the|...)(?=\\s*$)``) dropped its look-ahead and was a
-#: candidate in nearly every turn, each confirmed by ``regex`` in vain (with
-#: the other end-of-turn patterns, a third of all confirms on the real
-#: corpora). A positive look-ahead, or the end of the text, that nothing
-#: consumed follows is kept, consumed: the look-ahead's own prefilter, and
-#: ``END_OF_TEXT`` for ``$``, ``\\Z`` and ``\\z``. A real match followed by
-#: what it looks ahead at is then one prefilter match, begun where the real one
-#: begins. Such a part says nothing of the word edge after the match (that edge
-#: lies where the look-ahead begins), so none is asked for after it.
+# Why the tail (``prefilter``'s ``tail``): "a turn that stops on 'and', 'the',
+# 'I've'" (``(?:and|the|...)(?=\\s*$)``) dropped its look-ahead and was a
+# candidate in nearly every turn, each confirmed by ``regex`` in vain (with
+# the other end-of-turn patterns, a third of all confirms on the real
+# corpora). A positive look-ahead, or the end of the text, that nothing
+# consumed follows is kept, consumed: the look-ahead's own prefilter, and
+# ``END_OF_TEXT`` for ``$``, ``\\Z`` and ``\\z``. A real match followed by
+# what it looks ahead at is then one prefilter match, begun where the real one
+# begins. Such a part says nothing of the word edge after the match (that edge
+# lies where the look-ahead begins), so none is asked for after it.
+#
+# Why the head (kept where the tail is): "I assure you ... will ..."
+# (``(?<=\b(?:I|we)\s+assure\s+you\s+)...will...``) dropped its look-behind,
+# and its prefilter matched nearly every "will" (the en unrealistic-promise
+# trigger: every confirm failed, a third of all confirming time on the real
+# corpora). A positive look-behind that no consumed part precedes (and no
+# repeat holds) is kept, consumed: a real match and the text it looks behind
+# at are one prefilter match, begun no later than the real one, so the scan's
+# start offset (``scan._Re2Engine.match_starts``) stays a lower bound. It
+# says nothing of the word edge before the match (``_KEPT_TEST``).
+
 #: What a zero-width test kept by consuming (at the tail or the head) is as a
 #: part: it may match nothing and says nothing of a word edge.
 _KEPT_TEST = {"first_word": False, "last_word": False, "empty": True}
 _END_PART = _Part(END_OF_TEXT, **_KEPT_TEST)
-
-#: Why the head (kept where the tail is): "I assure you ... will ..."
-#: (``(?<=\b(?:I|we)\s+assure\s+you\s+)...will...``) dropped its look-behind,
-#: and its prefilter matched nearly every "will" (the en unrealistic-promise
-#: trigger: every confirm failed, a third of all confirming time on the real
-#: corpora). A positive look-behind that no consumed part precedes (and no
-#: repeat holds) is kept, consumed: a real match and the text it looks behind
-#: at are one prefilter match, begun no later than the real one, so the scan's
-#: start offset (``scan._Re2Engine.match_starts``) stays a lower bound. It
-#: says nothing of the word edge before the match (``_KEPT_TEST``).
 
 
 def _edge_word(items: list[_Part], last: bool = False) -> bool:
@@ -289,7 +290,7 @@ class _Parser:
         #: Whether the atom being read is the last of a sequence at the pattern's tail.
         self.at_tail = False
         #: Whether the atom being read is the first of a sequence at the pattern's
-        #: head, not repeated (the head's "why" above ``_edge_word``).
+        #: head, not repeated (the head's "why" above ``_KEPT_TEST``).
         self.at_head = False
 
     # -- structure --------------------------------------------------------
