@@ -142,21 +142,28 @@ def side_by_side(
 
 def scan_floor(path: Path, repeat: int = 3) -> dict[str, Any]:
     """The scan-first floor: each turn scanned once (every pattern of its
-    language, as the linter does) and each candidate confirmed with ``regex``;
-    no reading, detection, scope or rule logic. The language is given."""
+    language searched in its speaker's turns, as the linter does; every pattern
+    when the speaker is neither "agent" nor "customer") and each candidate
+    confirmed with ``regex``; no reading, detection, scope or rule logic. The
+    language is given."""
     from deescalate_lint import Linter
+    from deescalate_lint.model import Role
     from deescalate_lint.textprep import analyse
 
     linter = Linter()
-    turns: list[tuple[str, str]] = []
+    turns: list[tuple[tuple[str, Role | None], str]] = []
+    roles = {role.value: role for role in Role}
     for record in _records(path):
         code = record.get("language") or "en"
-        turns += [(code, analyse(t.get("text") or "")[0]) for t in record.get("turns", [])]
-    indexes = {code: linter._index(code) for code in {code for code, _ in turns}}
-    scanners = {code: index.candidates(now=True) for code, index in indexes.items()}
+        turns += [
+            ((code, roles.get(t.get("speaker") or "")), analyse(t.get("text") or "")[0])
+            for t in record.get("turns", [])
+        ]
+    indexes = {code: linter._index(code) for code in {code for (code, _), _ in turns}}
+    scanners = {(code, role): indexes[code].candidates(role, now=True) for (code, role), _ in turns}
     groups = {
-        code: [g for g in scanner.groups if scanner.covers(g)]
-        for code, scanner in scanners.items()
+        key: [g for g in scanner.groups if scanner.covers(g)]
+        for key, scanner in scanners.items()
         if scanner is not None
     }
 

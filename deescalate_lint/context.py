@@ -7,9 +7,9 @@ hits are computed once per turn and shared by every rule.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .escalation import EscalationDetector, Mood
 from .languages import LanguageProfile, Languages, shipped_languages
@@ -23,6 +23,8 @@ from .textprep import PreparedText, prepare
 if TYPE_CHECKING:
     from .rulepack import Rule
     from .screen import Screen, ScreenedTurn
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Conversation:
     _hits: dict[tuple[int, int], list[Hit]] = field(default_factory=dict, repr=False)
     #: Per threshold (0: the detector's), the mood as of each turn.
     _moods: dict[int, list[Mood | None]] = field(default_factory=dict, repr=False)
+    #: Per (judgement, turn index): the judge and its verdict (``judged``).
+    _judged: dict[tuple[str, int], tuple[object, Any]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(
@@ -142,6 +146,23 @@ class Conversation:
                 by_index.append(current)
             found = self._moods[threshold] = by_index
         return found[index - 1] if index > 0 else None
+
+    def judged(
+        self,
+        judge: object,
+        what: str,
+        view: TurnView,
+        compute: Callable[[Conversation, TurnView], T],
+    ) -> T:
+        """``compute(self, view)``, once per conversation, turn, judgement and judge:
+        several rules and the mood ask the detector about the same turns."""
+        key = (what, view.index)
+        found = self._judged.get(key)
+        if found is None or found[0] is not judge:
+            value = compute(self, view)
+            self._judged[key] = (judge, value)
+            return value
+        return cast(T, found[1])
 
     def agent_views(self) -> Iterator[TurnView]:
         return (v for v in self.views if v.is_agent)

@@ -196,7 +196,13 @@ class EscalationDetector:
     # -- one turn ------------------------------------------------------------
 
     def assess(self, convo: Conversation, view: TurnView) -> Escalation:
-        """The signals of one turn and their score (negated mentions dropped)."""
+        """The signals of one turn and their score (negated mentions dropped).
+
+        Judged once per turn and conversation: the mood at each threshold and
+        first-reply ask about the same customer turns (``Conversation.judged``)."""
+        return convo.judged(self, "assess", view, self._assess)
+
+    def _assess(self, convo: Conversation, view: TurnView) -> Escalation:
         signals: list[Signal] = []
         text = view.text
         lang = convo.profile_of(view)
@@ -276,7 +282,11 @@ class EscalationDetector:
         """The most ``assess`` can score for a turn: every hit of a listed signal
         counted, negated or not (no scope judged), and the measured signals;
         negative weights left out. Cheap, so a turn (or a conversation) that
-        cannot reach the threshold is never judged hit by hit."""
+        cannot reach the threshold is never judged hit by hit (and counted once
+        per turn and conversation, like ``assess``)."""
+        return convo.judged(self, "most", view, self._most)
+
+    def _most(self, convo: Conversation, view: TurnView) -> int:
         total = 0
         lang = convo.profile_of(view)
         if self._reads_concepts(lang):
@@ -290,7 +300,24 @@ class EscalationDetector:
         return total + self.measured_most(view.text)
 
     def measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:
-        """The measured signals of ``kinds`` in any text (an agent's shouting, too)."""
+        """The measured signals of ``kinds`` in any text (an agent's shouting, too).
+
+        Remembered for recent texts: the screen, the quiet hooks, ``most`` and
+        ``assess`` each measure the same customer turns (a regex pass or three each)."""
+        key = (text, tuple(kinds))
+        memo = self._measured_memo
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= _MEMO_TEXTS:
+                memo.clear()
+            found = memo[key] = tuple(self._measured(text, kinds))
+        return list(found)
+
+    @cached_property
+    def _measured_memo(self) -> dict[tuple[str, tuple[str, ...]], tuple[Signal, ...]]:
+        return {}
+
+    def _measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:
         found = []
         if "shouting" in kinds or "emphasis" in kinds:
             loud = self._loud_words(text)
@@ -396,6 +423,10 @@ class EscalationDetector:
             return loud[0].start(), loud[-1].end()
         return None
 
+
+#: How many (text, kinds) results ``EscalationDetector.measured`` keeps before
+#: forgetting them all (a transcript's turns are measured close together).
+_MEMO_TEXTS = 256
 
 #: Per language: whether the detector reads its concepts (see ``_reads_concepts``).
 _COVERED: weakref.WeakKeyDictionary[LanguageProfile, bool] = weakref.WeakKeyDictionary()

@@ -64,36 +64,72 @@ class LanguageIndex:
         self.options = options
         self._lead: Lead | None = None
         self._turn_lead: TurnLead | None = None
-        self._candidates: Scanner | None = None
-        #: The groups it covers, each looked for on its own; and how many turns asked.
-        self._wanted: list[tuple[PatternGroup, Look]] | None = None
+        #: Per role (None: every group), its compiled candidate scanner.
+        self._candidates: dict[Role | None, Scanner] = {}
+        #: Per role (None: every group), the groups its scanner covers, each
+        #: looked for on its own; and how many turns asked.
+        self._wanted: dict[Role | None, list[tuple[PatternGroup, Look]]] | None = None
         self._asked = 0
 
-    def candidates(self, now: bool = False) -> Scanner | None:
-        """The candidate scanner, or None while too few turns have asked for it
-        (``now``: build it whatever the count, as a benchmark of it does).
+    def candidates(self, role: Role | None = None, now: bool = False) -> Scanner | None:
+        """The candidate scanner of ``role``'s turns (None: of every group of the
+        language), or None while too few turns have asked for it (``now``: build
+        it whatever the count, as a benchmark of it does).
 
-        Compiling it (every group of the language) is a quarter
-        of a cold start, and repays itself only over many turns: the first
-        ``CANDIDATES_AFTER`` turns that are checked find their own candidates
-        (``PatternGroup.candidates``, literals), which gives the same hits,
-        unless another linter of the process compiled it already.
+        Compiling it is a quarter of a cold start, and repays itself only over
+        many turns: the first ``CANDIDATES_AFTER`` turns that are checked find
+        their own candidates (``PatternGroup.candidates``, literals), which gives
+        the same hits, unless another linter of the process compiled it already.
+        Both roles' scanners are compiled together (``TurnLead`` reads both).
         """
-        if self._candidates is None:
+        found = self._candidates.get(role)
+        if found is None:
             wanted = self._wanted
             if wanted is None:
-                groups: list[PatternGroup] = []
-                for rule in self.rules:
-                    pack = rule.packs.get(self.profile.code)
-                    if pack is not None:
-                        groups += [g for g in pack.groups.values() if g.specs]
-                groups += detector_groups(self.profile).values()
-                wanted = self._wanted = _unique((g, EACH) for g in groups)
+                wanted = self._wanted = self._groups_by_role()
             self._asked += 1
-            self._candidates = (
-                scanner(wanted) if now or self._asked > CANDIDATES_AFTER else built_scanner(wanted)
-            )
-        return self._candidates
+            build = now or self._asked > CANDIDATES_AFTER
+            for key in (*_ROLES, role):
+                if key not in self._candidates:
+                    made = scanner(wanted[key]) if build else built_scanner(wanted[key])
+                    if made is not None:
+                        self._candidates[key] = made
+            found = self._candidates.get(role)
+        return found
+
+    def _groups_by_role(self) -> dict[Role | None, list[tuple[PatternGroup, Look]]]:
+        """Every group of the language, and per role the groups searched in its
+        turns (``GroupSpec.searched_in``; the detector's in customer turns).
+
+        Why per role: a turn is scanned only for what can be asked of it (an
+        agent's turn never for the detector's insults, a customer's never for
+        an agent's phrasing), about half the entries. A group asked of a turn
+        its role's scanner does not cover finds its own candidates
+        (``ScreenedTurn.candidates``), with the same hits."""
+        every: list[PatternGroup] = []
+        by_role: dict[Role, list[PatternGroup]] = {role: [] for role in _ROLES}
+        for rule in self.rules:
+            pack = rule.packs.get(self.profile.code)
+            if pack is None:
+                continue
+            roles: dict[int, set[Role]] = {}
+            for spec in rule.logic_type.groups:
+                group = pack.group(spec.name)
+                if group is not None:
+                    roles.setdefault(id(group), set()).add(Role(spec.searched_in))
+            for group in pack.groups.values():
+                if group.specs:
+                    every.append(group)
+                    for role in roles.get(id(group), _ROLES):
+                        by_role[role].append(group)
+        detector = list(detector_groups(self.profile).values())
+        every += detector
+        by_role[Role.CUSTOMER] += detector
+        out: dict[Role | None, list[tuple[PatternGroup, Look]]] = {
+            role: _unique((g, EACH) for g in groups) for role, groups in by_role.items()
+        }
+        out[None] = _unique((g, EACH) for g in every)
+        return out
 
     @property
     def lead(self) -> Lead:
@@ -102,12 +138,18 @@ class LanguageIndex:
         return self._lead
 
     def turn_lead(self) -> TurnLead | None:
-        """What leads by the candidate scanner, once that scanner is compiled
-        (never compiles it: a turn asking for candidates does)."""
-        if self._candidates is None:
-            return None
+        """What leads by the roles' candidate scanners, once those are compiled
+        (never compiles them: a turn asking for candidates does)."""
         if self._turn_lead is None:
-            self._turn_lead = TurnLead(self.rules, self.options, self.profile, self._candidates)
+            scanners = {role: self._candidates.get(role) for role in _ROLES}
+            if any(found is None for found in scanners.values()):
+                return None
+            self._turn_lead = TurnLead(
+                self.rules,
+                self.options,
+                self.profile,
+                {role: found for role, found in scanners.items() if found is not None},
+            )
         return self._turn_lead
 
 
@@ -220,15 +262,15 @@ class TurnLead:
         rules: Sequence[Rule],
         options: Sequence[Mapping[str, Any]],
         lang: LanguageProfile,
-        candidates: Scanner,
+        candidates: Mapping[Role, Scanner],
     ) -> None:
-        #: The language's candidate scanner, whose candidates are read.
-        self.scanner = candidates
+        #: Per role, the language's candidate scanner of its turns, whose candidates are read.
+        self.scanners = candidates
         by_group: dict[tuple[int, Role], list[int]] = {}
         always: list[int] = []
         for position, leaders in enumerate(rule_leaders(rules, options, lang)):
             for leader in leaders:
-                if not candidates.covers(leader.group):
+                if not candidates[leader.role].covers(leader.group):
                     always.append(position)  # no candidates known: it may lead
                 by_group.setdefault((id(leader.group), leader.role), []).append(position)
         #: Per (group id, role): the rules (by position) that group leads in turns of that role.
@@ -238,7 +280,7 @@ class TurnLead:
         listed = listed_signals(lang)
         #: The ids of the detector's listed signals.
         self.signals = frozenset(id(group) for group in listed)
-        self.signals_covered = all(candidates.covers(group) for group in listed)
+        self.signals_covered = all(candidates[Role.CUSTOMER].covers(group) for group in listed)
 
 
 def _unique(groups: Iterable[tuple[PatternGroup, Look]]) -> list[tuple[PatternGroup, Look]]:
@@ -322,7 +364,7 @@ class ScreenedTurn(Spoken):
         None when the scan does not cover the group (it then finds its own)."""
         if self._scanner is _UNASKED:
             # Asked once per turn: the language's scanner, if it is compiled yet.
-            found = self.lookup.candidates() if self.lookup is not None else None
+            found = self.lookup.candidates(self.turn.role) if self.lookup is not None else None
             self._scanner = found
             if found is not None and self.analysis:
                 self._candidates, self._starts = found.scan_starts(self.analysis)
@@ -496,12 +538,12 @@ def _lead_by_turns(
         if lead is None:
             scanned.append(None)
             continue
-        scanner = lead.scanner
+        role = turn.role
+        scanner = lead.scanners[role]
         found, starts = scanner.scan_starts(analysis)
         scanned.append((scanner, found, starts))
         for position in lead.always:
             led[position] = True
-        role = turn.role
         by_group = lead.by_group
         for group in found:
             for position in by_group.get((group, role), ()):
