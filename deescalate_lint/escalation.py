@@ -50,9 +50,12 @@ if TYPE_CHECKING:
 #: code with digits ("KFY4AOHGQ", an account id) or of a @handle or #tag.
 _CASED_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}\p{N}'_])")
 #: The words of ``_CASED_WORD`` in capitals: every cased letter upper case, at
-#: least one (ß has no common capital: SCHEIßE is shouted). Possessive, so a
-#: long run of capitals is read once.
-_LOUD_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])")
+#: least one (ß has no common capital: SCHEIßE is shouted), and not a mask of
+#: X's only ("XXXX-XXXX", a hidden phone or card number in an agent's turn).
+#: Possessive, so a long run of capitals is read once.
+_LOUD_WORD = regex.compile(
+    r"(?<![\p{L}\p{N}'@#_])(?!X++(?![\p{L}\p{N}'_]))(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])"
+)
 #: Signals measured in code, not listed as concepts.
 MEASURED = ("shouting", "exclaiming", "emphasis")
 #: The signal a long account adds (``[long_account]``), not a concept either.
