@@ -11,6 +11,23 @@ GUIDANCE = SHARED / "guidance"
 CORPORA = SHARED / "corpora"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Hand tests to the xdist workers a file at a time, as ``--dist loadfile``
+    does (a file's tests share fixtures such as one Chromium or one Spark
+    session), but a file's tests that take a ``language`` parameter one
+    language at a time: the thousands of rule examples then spread over the
+    workers instead of sitting on one. Runs before xdist reads the marks."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        group = item.nodeid.split("::", 1)[0]
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "language" in callspec.params:
+            group += f"::{callspec.params['language']}"
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def guidance_dir() -> Path:
     return require_dir(GUIDANCE)

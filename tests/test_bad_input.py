@@ -33,9 +33,6 @@ from deescalate_lint.engine import NOTICE_INPUT, NOTICE_RULE_ERROR
 from deescalate_lint.errors import InputError
 from deescalate_lint.model import Finding, Notice
 
-# The million-turn file is written once for the file: keep it on one worker.
-pytestmark = pytest.mark.xdist_group("bad_input")
-
 GOOD = {
     "id": "good",
     "language": "en",

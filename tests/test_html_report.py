@@ -24,8 +24,6 @@ from browser import Page, browser_version, dump_dom, find_browser, screenshot
 from cli_run import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
-# One headless Chromium and one report serve the whole file: keep it on one worker.
-pytestmark = pytest.mark.xdist_group("html_report")
 BROWSER = find_browser()
 needs_browser = pytest.mark.skipif(
     BROWSER is None,

@@ -29,8 +29,6 @@ pytest.importorskip("pre_commit")
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.slow,
-    # One pre-commit environment serves the whole file: keep it on one worker.
-    pytest.mark.xdist_group("precommit"),
     pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
 ]
 

@@ -24,9 +24,6 @@ from pyspark.sql import SparkSession  # noqa: E402
 from deescalate_lint import Linter  # noqa: E402
 from deescalate_lint.spark import FINDING_COLUMNS, lint_transcripts, lint_turns  # noqa: E402
 
-# One Spark session serves the whole file: keep it on one worker.
-pytestmark = pytest.mark.xdist_group("spark")
-
 TURNS_TYPE = "array<struct<speaker:string,text:string,start:double,end:double>>"
 
 CUSTOMER = [
