@@ -1,0 +1,53 @@
+"""missing-empathy's first-reply logic beyond its pack examples: the options
+that judge a customer still upset and not yet acknowledged, and their message."""
+
+from __future__ import annotations
+
+import pytest
+
+import deescalate_lint as dl
+
+PUSHBACK = {
+    "id": "pushback",
+    "language": "en",
+    "turns": [
+        {"speaker": "customer", "text": "This is ridiculous, third time I've called about this!!"},
+        {"speaker": "agent", "text": "Can I take your account number?"},
+        {"speaker": "customer", "text": "But the van came on Tuesday!"},
+        {"speaker": "agent", "text": "The next slot is Monday morning."},
+    ],
+}
+
+
+def _turns(options: dict[str, object] | None = None) -> list[int]:
+    linter = dl.Linter(
+        select=["missing-empathy"], options={"missing-empathy": options} if options else None
+    )
+    return [f.turn for f in linter.lint(PUSHBACK)]
+
+
+def test_a_push_back_after_no_acknowledgement_is_judged_and_says_why() -> None:
+    findings = dl.Linter(select=["missing-empathy"]).lint(PUSHBACK)
+    assert [f.turn for f in findings] == [1, 3]
+    assert "pushed back in turn 3" in findings[1].message
+    assert "not acknowledged since" in findings[1].message
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"unheard-words": 0, "unheard-marks": []}, {"unheard-marks": []}],
+    ids=["off", "words-only"],
+)
+def test_the_options_switch_it_off(options: dict[str, object]) -> None:
+    # Six words: below `unheard-words`, so without the mark it is not judged.
+    assert _turns(options) == [1]
+
+
+def test_a_long_turn_is_judged_without_a_mark() -> None:
+    assert _turns({"unheard-marks": [], "unheard-words": 5}) == [1, 3]
+
+
+def test_an_acknowledgement_in_between_ends_it() -> None:
+    turns = [dict(t) for t in PUSHBACK["turns"]]  # type: ignore[union-attr]
+    turns[1]["text"] = "I can hear how frustrating this has been. Can I take your account number?"
+    assert dl.Linter(select=["missing-empathy"]).lint({**PUSHBACK, "turns": turns}) == []
