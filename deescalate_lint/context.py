@@ -174,34 +174,39 @@ class Conversation:
         key = (id(group), view.index)
         cached = self._hits.get(key)
         if cached is None:
-            screened = view.screened
-            indices = screened.candidates(group) if screened is not None else None
-            if indices is not None and not indices:
-                return []  # the scan found none of its patterns in the turn
-            starts = screened.starts(group) if screened is not None else NO_STARTS
-            cached = []
-            last_end = -1
-            pos: int | None = 0
-            while pos is not None:
-                start, pos = pos, None
-                for hit in group.finditer(view.text, start, indices, starts):
-                    if hit.start < last_end:
-                        continue
-                    if view.prepared.in_quote(hit.start, hit.end) or (
-                        view.prepared.in_placeholder(hit.start, hit.end)
-                    ):
-                        # A match the agent did not say must not hide a shorter
-                        # one inside it that they did ("... bis {{uhrzeit}} Uhr
-                        # mit Sicherheit wiederhergestellt"): search again just after.
-                        pos = hit.start + 1
-                        break
-                    cached.append(hit)
-                    last_end = hit.end
+            cached = self.hits_from(group, view, 0)
             if cached:
                 # Empty results are not kept: most groups miss most turns, and
                 # a key per miss grows memory with a million-turn transcript.
                 self._hits[key] = cached
         return cached
+
+    def hits_from(self, group: PatternGroup, view: TurnView, pos: int) -> list[Hit]:
+        """``hits`` from offset ``pos`` of the turn on (not cached)."""
+        screened = view.screened
+        indices = screened.candidates(group) if screened is not None else None
+        if indices is not None and not indices:
+            return []  # the scan found none of its patterns in the turn
+        starts = screened.starts(group) if screened is not None else NO_STARTS
+        found: list[Hit] = []
+        last_end = -1
+        at: int | None = pos
+        while at is not None:
+            start, at = at, None
+            for hit in group.finditer(view.text, start, indices, starts):
+                if hit.start < last_end:
+                    continue
+                if view.prepared.in_quote(hit.start, hit.end) or (
+                    view.prepared.in_placeholder(hit.start, hit.end)
+                ):
+                    # A match the agent did not say must not hide a shorter
+                    # one inside it that they did ("... bis {{uhrzeit}} Uhr
+                    # mit Sicherheit wiederhergestellt"): search again just after.
+                    at = hit.start + 1
+                    break
+                found.append(hit)
+                last_end = hit.end
+        return found
 
     def tail_hit(self, group: PatternGroup, view: TurnView) -> Hit | None:
         """The group's match that ends where the turn's text ends, trailing white

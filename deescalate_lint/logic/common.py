@@ -39,8 +39,46 @@ def surviving(
 
 
 def kept(rule: Rule, convo: Conversation, view: TurnView, name: str) -> list[Hit]:
-    """The hits of ``rule``'s group ``name`` in ``view`` that survive the rule's vetoes."""
-    return surviving(convo, view, convo.hits(group(rule, view, name), view), rule.vetoes)
+    """The hits of ``rule``'s group ``name`` in ``view`` that survive the rule's vetoes.
+
+    A vetoed match must not hide a shorter one inside it that is not vetoed:
+    in "they'll sail through customs, no bother at all, I guarantee it" the
+    long match holds the "no" that negates it, "I guarantee it" alone does not.
+    """
+    found = group(rule, view, name)
+    hits = convo.hits(found, view)
+    out = surviving(convo, view, hits, rule.vetoes)
+    if len(out) == len(hits) or found is None:
+        return out
+    kept_ids = {id(h) for h in out}
+    for vetoed in (h for h in hits if id(h) not in kept_ids):
+        if not _vetoed_inside(convo, view, vetoed, rule.vetoes):
+            continue  # a cue before or after it governs every match within too
+        at = vetoed.start + 1
+        for _ in range(_MAX_RETRIES):
+            inner = next(iter(convo.hits_from(found, view, at)), None)
+            if inner is None or inner.start >= vetoed.end:
+                break
+            if any(h.start < inner.end and inner.start < h.end for h in out):
+                break
+            if surviving(convo, view, [inner], rule.vetoes):
+                out.append(inner)
+                break
+            at = inner.start + 1
+    out.sort(key=lambda h: (h.start, h.end))
+    return out
+
+
+def _vetoed_inside(convo: Conversation, view: TurnView, hit: Hit, vetoes: frozenset[str]) -> bool:
+    """Whether only a cue between the parts of a co-occurrence match vetoed it,
+    none around it ("顺利的话，周五之前一定能到": the hedge before governs all of it)."""
+    wanted = frozenset(hit.pattern.attrs.get("vetoes", vetoes))
+    around = convo.scope(view, hit.start, hit.end)
+    return not (("negation" in wanted and around.negated) or ("hedge" in wanted and around.hedged))
+
+
+#: How many shorter matches inside a vetoed one are tried before giving up.
+_MAX_RETRIES = 4
 
 
 def notice(
