@@ -11,6 +11,7 @@ entry must be a candidate. This runs with or without google-re2.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -106,6 +107,17 @@ def test_literal_candidates(pattern: str, text: str, candidate: bool) -> None:
 
 def test_squeezing_makes_each_run_of_white_space_one_space() -> None:
     assert squeezed(" a \t\n b\u3000\u00a0c\x1c") == " a b c "
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t ", "a", " a", "a ", "  a  b  ", "\x1fa\x85"])
+def test_squeezing_is_the_regular_expression_it_replaces(text: str) -> None:
+    """``squeezed`` splits and joins; it gives what ``re.sub(r"\\s+", " ")`` gives,
+    with every character the standard library counts as white space."""
+    spaces = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert [c for c in spaces if not re.fullmatch(r"\s", c)] == []
+    for space in (*spaces, spaces):
+        spaced = text.replace(" ", space)
+        assert squeezed(spaced) == re.sub(r"\s+", " ", spaced)
 
 
 def test_a_case_sensitive_group_is_known_only_as_a_whole() -> None:
