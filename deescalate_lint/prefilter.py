@@ -84,11 +84,15 @@ END_OF_TEXT = r"[\t-\r\x{1C}-\x{20}\x{80}-\x{10FFFF}]*\x{0}"
 class Prefilter:
     """RE2 source, whether it is matched against folded text (else the text as is),
     and whether the real pattern may match nothing (``empty``: its prefilter's
-    leftmost match then says nothing of where its matches start)."""
+    leftmost match then says nothing of where its matches start); ``ends_text``:
+    every match of it ends with ``END_OF_TEXT`` (the pattern ends with ``$`` or a
+    look-ahead at it, kept at the tail), so scanning one text it may be anchored
+    at the end (``scan._Re2Engine``)."""
 
     source: str
     folded: bool
     empty: bool = True
+    ends_text: bool = False
 
 
 class Unknown(Exception):
@@ -130,8 +134,8 @@ def _prefilter(body: str, ignore_case: bool, word_boundaries: bool, tail: bool) 
     return None if found is None else Prefilter(*found)
 
 
-def _stored(found: Prefilter | None) -> tuple[str, bool, bool] | None:
-    return None if found is None else (found.source, found.folded, found.empty)
+def _stored(found: Prefilter | None) -> tuple[str, bool, bool, bool] | None:
+    return None if found is None else (found.source, found.folded, found.empty, found.ends_text)
 
 
 def _translate(
@@ -162,7 +166,8 @@ def _translate(
             source = f"[^{word}](?:{source})"
         if found.last_word:
             source = f"(?:{source})[^{word}]"
-    return Prefilter(source, folded, found.empty)
+    ends_text = found.ends_text and not (word_boundaries and found.last_word)
+    return Prefilter(source, folded, found.empty, ends_text)
 
 
 def _read(body: str, folded: bool, tail: bool, head: bool) -> _Part:
@@ -236,6 +241,8 @@ class _Part:
     wide: bool = False
     #: One RE2 class or character: a repeat applies to it without a group.
     single: bool = False
+    #: Every match ends with ``END_OF_TEXT`` (a kept ``$`` at the tail).
+    ends_text: bool = False
 
 
 _NOTHING = _Part("", first_word=True, last_word=True, empty=True)
@@ -264,7 +271,7 @@ _NOTHING = _Part("", first_word=True, last_word=True, empty=True)
 #: What a zero-width test kept by consuming (at the tail or the head) is as a
 #: part: it may match nothing and says nothing of a word edge.
 _KEPT_TEST = {"first_word": False, "last_word": False, "empty": True}
-_END_PART = _Part(END_OF_TEXT, **_KEPT_TEST)
+_END_PART = _Part(END_OF_TEXT, **_KEPT_TEST, ends_text=True)
 
 
 def _edge_word(items: list[_Part], last: bool = False) -> bool:
@@ -309,6 +316,7 @@ class _Parser:
             first_word=all(b.first_word for b in branches),
             last_word=all(b.last_word for b in branches),
             empty=any(b.empty for b in branches),
+            ends_text=all(b.ends_text for b in branches),
         )
 
     def sequence(self, tail: bool = False, head: bool = False) -> _Part:
@@ -339,6 +347,7 @@ class _Parser:
             first_word=_edge_word(items),
             last_word=_edge_word(items[::-1], last=True),
             empty=all(item.empty for item in items),
+            ends_text=items[-1].ends_text,
         )
 
     def _last_atom(self) -> bool:
@@ -400,7 +409,7 @@ class _Parser:
                 self.i += 2
                 ahead = self.alternation(tail=True)
                 self._close()
-                return _Part(f"(?:{ahead.source})", **_KEPT_TEST)
+                return _Part(f"(?:{ahead.source})", **_KEPT_TEST, ends_text=ahead.ends_text)
             elif head and rest == "<=":  # a look-behind at the head: consumed
                 self.i += 3
                 behind = self.alternation()
@@ -439,7 +448,13 @@ class _Parser:
         else:
             inner = self.alternation(tail, head)
         self._close()
-        return _Part(f"(?:{inner.source})", inner.first_word, inner.last_word, inner.empty)
+        return _Part(
+            f"(?:{inner.source})",
+            inner.first_word,
+            inner.last_word,
+            inner.empty,
+            ends_text=inner.ends_text,
+        )
 
     def _close(self) -> None:
         if self.i >= len(self.s) or self.s[self.i] != ")":
