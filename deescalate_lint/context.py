@@ -174,21 +174,21 @@ class Conversation:
         key = (id(group), view.index)
         cached = self._hits.get(key)
         if cached is None:
-            cached = self.hits_from(group, view, 0)
+            cached = list(self.hits_from(group, view, 0))
             if cached:
                 # Empty results are not kept: most groups miss most turns, and
                 # a key per miss grows memory with a million-turn transcript.
                 self._hits[key] = cached
         return cached
 
-    def hits_from(self, group: PatternGroup, view: TurnView, pos: int) -> list[Hit]:
-        """``hits`` from offset ``pos`` of the turn on (not cached)."""
+    def hits_from(self, group: PatternGroup, view: TurnView, pos: int) -> Iterator[Hit]:
+        """``hits`` from offset ``pos`` of the turn on, as they are found (not
+        cached: a caller that wants the next one only does not search further)."""
         screened = view.screened
         indices = screened.candidates(group) if screened is not None else None
         if indices is not None and not indices:
-            return []  # the scan found none of its patterns in the turn
+            return  # the scan found none of its patterns in the turn
         starts = screened.starts(group) if screened is not None else NO_STARTS
-        found: list[Hit] = []
         last_end = -1
         at: int | None = pos
         while at is not None:
@@ -204,9 +204,8 @@ class Conversation:
                     # mit Sicherheit wiederhergestellt"): search again just after.
                     at = hit.start + 1
                     break
-                found.append(hit)
+                yield hit
                 last_end = hit.end
-        return found
 
     def tail_hit(self, group: PatternGroup, view: TurnView) -> Hit | None:
         """The group's match that ends where the turn's text ends, trailing white

@@ -25,17 +25,21 @@ def surviving(
     A pattern can opt out of a veto with ``vetoes = []`` in its table, for
     triggers whose negation is part of the phrase ("this won't happen again").
     """
-    kept = []
-    for hit in hits:
-        wanted = frozenset(hit.pattern.attrs.get("vetoes", vetoes))
-        if wanted:
-            parts = hit.pattern.attrs.get("near_parts")
-            gaps = near_gaps(parts, view.text, hit.start, hit.end) if parts else ()
-            scope = convo.scope(view, hit.start, hit.end, gaps)
-            if ("negation" in wanted and scope.negated) or ("hedge" in wanted and scope.hedged):
-                continue
-        kept.append(hit)
-    return kept
+    return [hit for hit in hits if not _vetoed(convo, view, hit, vetoes)]
+
+
+def _vetoed(
+    convo: Conversation, view: TurnView, hit: Hit, vetoes: frozenset[str], inside: bool = True
+) -> bool:
+    """Whether a negation or hedge cue that the hit's pattern heeds governs it;
+    ``inside``: a cue between the parts of a co-occurrence match counts too."""
+    wanted = frozenset(hit.pattern.attrs.get("vetoes", vetoes))
+    if not wanted:
+        return False
+    parts = hit.pattern.attrs.get("near_parts") if inside else None
+    gaps = near_gaps(parts, view.text, hit.start, hit.end) if parts else ()
+    scope = convo.scope(view, hit.start, hit.end, gaps)
+    return bool(("negation" in wanted and scope.negated) or ("hedge" in wanted and scope.hedged))
 
 
 def kept(rule: Rule, convo: Conversation, view: TurnView, name: str) -> list[Hit]:
@@ -52,29 +56,21 @@ def kept(rule: Rule, convo: Conversation, view: TurnView, name: str) -> list[Hit
         return out
     kept_ids = {id(h) for h in out}
     for vetoed in (h for h in hits if id(h) not in kept_ids):
-        if not _vetoed_inside(convo, view, vetoed, rule.vetoes):
+        if _vetoed(convo, view, vetoed, rule.vetoes, inside=False):
             continue  # a cue before or after it governs every match within too
         at = vetoed.start + 1
         for _ in range(_MAX_RETRIES):
-            inner = next(iter(convo.hits_from(found, view, at)), None)
+            inner = next(convo.hits_from(found, view, at), None)
             if inner is None or inner.start >= vetoed.end:
                 break
             if any(h.start < inner.end and inner.start < h.end for h in out):
                 break
-            if surviving(convo, view, [inner], rule.vetoes):
+            if not _vetoed(convo, view, inner, rule.vetoes):
                 out.append(inner)
                 break
             at = inner.start + 1
     out.sort(key=lambda h: (h.start, h.end))
     return out
-
-
-def _vetoed_inside(convo: Conversation, view: TurnView, hit: Hit, vetoes: frozenset[str]) -> bool:
-    """Whether only a cue between the parts of a co-occurrence match vetoed it,
-    none around it ("顺利的话，周五之前一定能到": the hedge before governs all of it)."""
-    wanted = frozenset(hit.pattern.attrs.get("vetoes", vetoes))
-    around = convo.scope(view, hit.start, hit.end)
-    return not (("negation" in wanted and around.negated) or ("hedge" in wanted and around.hedged))
 
 
 #: How many shorter matches inside a vetoed one are tried before giving up.

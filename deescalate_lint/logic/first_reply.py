@@ -112,11 +112,11 @@ def check(
                 state = _upset_turn(detector, convo, view, still, kinds)
                 if state is not None:
                     detail = f"The customer was upset in turn {view.index + 1}: {state.describe()}."
-                    waiting = _Waiting(view, state.escalated, detail)
+                    waiting = _Waiting(state.escalated, detail)
                 elif waiting is None and unheard.on:
                     why = unheard.pushes_back(detector, convo, view, heard)
                     if why is not None:
-                        waiting = _Waiting(view, False, why)
+                        waiting = _Waiting(False, why)
             continue
         if not view.is_agent:
             continue
@@ -140,7 +140,6 @@ def check(
 class _Waiting(NamedTuple):
     """A customer turn waiting for the agent's reply."""
 
-    view: TurnView
     #: Upset on its own: a later customer turn before the reply does not replace it.
     escalated: bool
     #: Why it is judged, for the finding's message.
