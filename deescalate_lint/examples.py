@@ -88,11 +88,17 @@ def example_problem(linter: Linter, source: str, should_flag: bool) -> str | Non
     """What is wrong with one example under ``linter`` (one rule, one language), or None.
 
     A should-flag example must produce exactly the findings its ``[[...]]``
-    marks (same turn, same offsets); a should-not-flag example none at all.
-    The test suite and ``lint-transcript check-pack`` both ask this.
+    marks (same turn, same offsets); a should-not-flag example none at all;
+    and every finding is the selected rule's, in the linter's language. One
+    lint answers all three (the examples are most of the suite's time). The
+    test suite and ``lint-transcript check-pack`` both ask this.
     """
     example = parse_example(source)
     findings = linter.lint(example.transcript)
+    slugs = {rule.slug for rule in linter.rules}
+    strays = [f for f in findings if f.rule not in slugs or f.language != linter.language]
+    if linter.language and strays:
+        return f"flagged by another rule or language: {[(f.rule, f.language) for f in strays]}"
     got = sorted((f.turn, f.start, f.end, f.evidence) for f in findings)
     if not should_flag:
         return f"should not flag, but flagged {[g[3] for g in got]}" if got else None

@@ -495,12 +495,12 @@ def test_a_20_mb_single_turn_is_linted_whole(tmp_path: Path) -> None:
 MILLION = 1_000_000
 
 
-def _million_turns(path: Path) -> None:
-    """A call of a million turns, written as it streams (no giant object in memory)."""
+def _million_turns(path: Path, turns: int = MILLION) -> None:
+    """A call of ``turns`` turns, written as it streams (no giant object in memory)."""
     lines = ("ok, thanks", "Sure, let me check that for you.", "mhm", "Calm down, please.")
     with path.open("w", encoding="utf-8") as out:
         out.write('{"id": "long", "language": "en", "turns": [')
-        for index in range(MILLION):
+        for index in range(turns):
             speaker = "customer" if index % 2 else "agent"
             text = lines[3] if index % 100_000 == 0 else lines[index % 3]
             out.write(("," if index else "") + json.dumps({"speaker": speaker, "text": text}))
@@ -529,15 +529,19 @@ def test_a_million_turn_transcript_through_the_cli(million_file: Path) -> None:
     print(f"1,000,000 turns through the CLI, all rules: {elapsed:.1f} s")
 
 
-def test_a_million_turn_transcript_through_the_api(million_file: Path) -> None:
+def test_a_long_transcript_through_the_api(tmp_path: Path) -> None:
+    """The API streams the same way; the CLI test above holds the million (a
+    second million-turn run here cost CI half a minute and proved no more)."""
+    path = tmp_path / "long.json"
+    _million_turns(path, MILLION // 10)
     started = time.perf_counter()
-    items = list(dl.Linter(select=["DL102"]).lint_paths([str(million_file)]))
+    items = list(dl.Linter(select=["DL102"]).lint_paths([str(path)]))
     elapsed = time.perf_counter() - started
     findings = [r for r in items if isinstance(r, Finding)]
-    assert [f.turn for f in findings] == list(range(0, MILLION, 100_000))
+    assert [f.turn for f in findings] == [0]
     assert {(f.start, f.evidence) for f in findings} == {(0, "Calm down")}
     assert not [r for r in items if isinstance(r, (Notice, InputError))]
-    print(f"1,000,000 turns through the API, DL102: {elapsed:.1f} s")
+    print(f"100,000 turns through the API, DL102: {elapsed:.1f} s")
 
 
 def test_input_notice_codes_are_the_engine_ones(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from functools import cache
 import pytest
 
 from deescalate_lint import Linter
-from deescalate_lint.examples import example_problem, parse_example
+from deescalate_lint.examples import example_problem
 from deescalate_lint.rulepack import load_rules
 
 RULES = load_rules()
@@ -45,11 +45,9 @@ def _linter(slug: str, language: str) -> Linter:
 @pytest.mark.parametrize(("slug", "language", "kind", "source"), _cases())
 def test_example(slug: str, language: str, kind: str, source: str) -> None:
     linter = _linter(slug, language)
+    assert linter.language == language
     problem = example_problem(linter, source, should_flag=kind == "flag")
     assert problem is None, problem
-    for finding in linter.lint(parse_example(source).transcript):
-        assert finding.rule == slug
-        assert finding.language == language
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.slug)
