@@ -51,3 +51,24 @@ def test_an_acknowledgement_in_between_ends_it() -> None:
     turns = [dict(t) for t in PUSHBACK["turns"]]  # type: ignore[union-attr]
     turns[1]["text"] = "I can hear how frustrating this has been. Can I take your account number?"
     assert dl.Linter(select=["missing-empathy"]).lint({**PUSHBACK, "turns": turns}) == []
+
+
+def _opening(text: str, options: dict[str, object] | None = None) -> list[int]:
+    linter = dl.Linter(
+        select=["missing-empathy"], options={"missing-empathy": options} if options else None
+    )
+    turns = [
+        {"speaker": "customer", "text": text},
+        {"speaker": "agent", "text": "Can I take your booking reference?"},
+    ]
+    return [f.turn for f in linter.lint({"id": "opening", "language": "en", "turns": turns})]
+
+
+def test_a_weak_sign_exclaimed_is_judged_from_the_first_turn() -> None:
+    assert _opening("It still doesn't work!") == [1]
+    assert _opening("It still doesn't work.") == []
+    assert _opening("It still doesn't work!", {"exclaimed-marks": []}) == []
+
+
+def test_an_exclaimed_turn_that_calms_down_is_not_judged() -> None:
+    assert _opening("Still nothing! Thanks, that's sorted now!") == []

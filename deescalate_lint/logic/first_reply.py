@@ -17,7 +17,10 @@ flag every bare reply to such a turn, and pattern lists never caught the
 ways people say it (development rounds 10-13: recall 0.62 -> 0.72, precision
 0.91 -> 0.89; held-out round 14: 0.58 -> 0.69 at 0.92). Once the agent has
 acknowledged them, later procedural replies are not asked to do it again,
-so a well-handled conversation stays silent.
+so a well-handled conversation stays silent. A turn below the threshold that
+says how the customer feels with an exclamation mark ("...and my flight is
+tomorrow!") is judged too (``exclaimed-marks``; session 17, development rounds
+10-13 + 15: 52 more findings, 47 labelled; no clean conversation).
 
 Agent turns made only of ``skip_turn`` phrases (listening noises, "one
 moment") are not the reply: the next agent turn is. Customer turns in a row
@@ -85,6 +88,14 @@ _NUMBER_DIGITS = 3
             default=[],
         ),
         OptionSpec(
+            "exclaimed-marks",
+            list,
+            "a customer turn below the detector's threshold that holds one of "
+            "`still-upset-signals` and one of these marks (an exclamation mark) is "
+            "judged too, upset before or not",
+            default=[],
+        ),
+        OptionSpec(
             "still-upset-signals",
             list,
             "the detector's signals that count toward `still-upset-score`",
@@ -104,12 +115,13 @@ def check(
     unheard = _Unheard(
         int(options.get("unheard-words", 0)), tuple(options.get("unheard-marks", ()))
     )
+    marks = tuple(options.get("exclaimed-marks", ()))
     waiting: _Waiting | None = None
     heard = -1  # the last agent turn that acknowledged the customer
     for view in convo.views:
         if view.is_customer:
             if waiting is None or not waiting.escalated:
-                state = _upset_turn(detector, convo, view, still, kinds)
+                state = _upset_turn(detector, convo, view, still, kinds, marks)
                 if state is not None:
                     detail = f"The customer was upset in turn {view.index + 1}: {state.describe()}."
                     waiting = _Waiting(state.escalated, detail)
@@ -152,17 +164,30 @@ def _upset_turn(
     view: TurnView,
     still: int,
     kinds: frozenset[str],
+    marks: tuple[str, ...] = (),
 ) -> Escalation | None:
-    """The turn's judgement when it asks to be heard: upset on its own, or (the
-    customer still upset from earlier) saying again how they feel."""
+    """The turn's judgement when it asks to be heard: upset on its own, (the
+    customer still upset from earlier) saying again how they feel, or saying
+    how they feel with an exclamation mark ("Now my whole order is gone!")."""
     # A customer still upset from before needs less to be heard again.
     primed = still > 0 and _still_upset(convo, view)
     wanted = min(still, detector.threshold) if primed else detector.threshold
+    # One of ``kinds`` said with an exclamation mark is enough.
+    loud = any(mark in view.text for mark in marks)
+    if loud:
+        wanted = min(1, wanted)
     # A turn that cannot reach that score is not judged hit by hit.
     if detector.most(convo, view) < wanted:
         return None
     state = detector.assess(convo, view)
-    if state.escalated or (primed and _said(detector, state, kinds) >= still):
+    if state.escalated:
+        return state
+    if primed and _said(detector, state, kinds) >= still:
+        return state
+    # The mark must be the customer's own, not part of a signal made of it
+    # ("！灯亮了！" is relief said loudly, not a feeling); nor is a turn that
+    # calms down ("Are you serious? That's brilliant, thank you!").
+    if loud and _said(detector, state, kinds, marks) >= 1 and not detector.calms_down(convo, view):
         return state
     return None
 
@@ -213,11 +238,21 @@ def _still_upset(convo: Conversation, view: TurnView) -> bool:
     return mood is not None and mood.upset
 
 
-def _said(detector: EscalationDetector, state: Escalation, kinds: frozenset[str]) -> int:
+def _said(
+    detector: EscalationDetector,
+    state: Escalation,
+    kinds: frozenset[str],
+    unmarked: tuple[str, ...] = (),
+) -> int:
     """The score of a turn's signals of ``kinds`` (chosen in the rule's pack:
     what a customer says about how they feel, not how it is typed), leaving
-    out signs of the situation whose pattern says ``renews = false``."""
-    return sum(detector.weight_of(s) for s in state.signals if s.kind in kinds and s.renews)
+    out signs of the situation whose pattern says ``renews = false``, and
+    signals whose text holds one of ``unmarked``."""
+    return sum(
+        detector.weight_of(s)
+        for s in state.signals
+        if s.kind in kinds and s.renews and not any(mark in s.text for mark in unmarked)
+    )
 
 
 def quiet(screen: Screen) -> list[Finding | Notice] | None:
