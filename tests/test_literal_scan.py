@@ -61,7 +61,9 @@ def test_every_match_is_a_literal_candidate(data: st.DataObject) -> None:
 def test_every_example_match_is_a_literal_candidate(where: str) -> None:
     group = dict(shipped_groups())[where]
     text = " ".join(pieces(where))
-    for variant in (text, text.upper(), text.replace(" ", " \n\u00a0 "), text.replace("i", "İ")):
+    # Odd white space and dotted capital I in one text (the hypothesis test
+    # above mixes every change at random).
+    for variant in (text, text.upper(), text.replace(" ", " \n\u00a0 ").replace("i", "İ")):
         assert list(_checked(where, group, variant)) == []
 
 

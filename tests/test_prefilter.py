@@ -162,10 +162,12 @@ def test_every_match_is_a_prefilter_candidate(data: st.DataObject) -> None:
 
 @pytest.mark.parametrize("where", GROUPS)
 def test_every_example_match_is_a_candidate(where: str) -> None:
-    """Each group on its own pieces joined, unchanged and in capitals."""
+    """Each group on its own pieces joined: unchanged, in capitals, and with ß
+    and dotted capital I in one text (the hypothesis test above mixes every
+    case change at random)."""
     group = dict(shipped_groups())[where]
     text = " ".join(pieces(where))
-    for variant in (text, text.upper(), text.replace("ss", "ß"), text.replace("i", "İ")):
+    for variant in (text, text.upper(), text.replace("ss", "ß").replace("i", "İ")):
         assert list(_checked(where, group, variant)) == []
 
 
