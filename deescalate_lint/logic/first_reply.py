@@ -19,7 +19,7 @@ ways people say it (development rounds 10-13: recall 0.62 -> 0.72, precision
 acknowledged them, later procedural replies are not asked to do it again,
 so a well-handled conversation stays silent. A turn below the threshold that
 says how the customer feels with an exclamation mark ("...and my flight is
-tomorrow!") is judged too (``exclaimed-marks``; session 17, development rounds
+tomorrow!") is judged too (``exclaimed-marks``; fifteenth session, development rounds
 10-13 + 15: 52 more findings, 47 labelled; no clean conversation).
 
 Agent turns made only of ``skip_turn`` phrases (listening noises, "one
