@@ -96,8 +96,9 @@ def example_problem(linter: Linter, source: str, should_flag: bool) -> str | Non
     example = parse_example(source)
     findings = linter.lint(example.transcript)
     slugs = {rule.slug for rule in linter.rules}
-    strays = [f for f in findings if f.rule not in slugs or f.language != linter.language]
-    if linter.language and strays:
+    language = linter.language
+    strays = [f for f in findings if f.rule not in slugs or (language and f.language != language)]
+    if strays:
         return f"flagged by another rule or language: {[(f.rule, f.language) for f in strays]}"
     got = sorted((f.turn, f.start, f.end, f.evidence) for f in findings)
     if not should_flag:
