@@ -195,6 +195,29 @@ class PatternGroup:
             group.compiled  # noqa: B018 - raises RulePackError naming the file
         return group
 
+    @classmethod
+    def from_rows(
+        cls,
+        where: str,
+        rows: Sequence[tuple[str, str, Mapping[str, Any], str]],
+        word_boundaries: bool,
+        ignore_case: bool,
+    ) -> PatternGroup:
+        """The group ``build`` made, from its ``rows`` (kept on disk, languages.py)."""
+        if not rows:
+            return cls(where, (), None)
+        specs = tuple(PatternSpec(id_, source, attrs) for id_, source, attrs, _ in rows)
+        bodies = tuple(body for *_, body in rows)
+        return cls(where, specs, None, bodies, word_boundaries, ignore_case)
+
+    @property
+    def rows(self) -> tuple[tuple[str, str, dict[str, Any], str], ...]:
+        """Each pattern's id, source, attributes and body: plain data for ``from_rows``."""
+        return tuple(
+            (spec.id, spec.source, dict(spec.attrs), body)
+            for spec, body in zip(self.specs, self.bodies, strict=True)
+        )
+
     @property
     def requirements(self) -> tuple[tuple[tuple[str, ...], ...] | None, ...]:
         """Per pattern: its requirements, each a tuple of needles of which a match

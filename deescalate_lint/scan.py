@@ -34,14 +34,17 @@ is installed (CI runs the suite both ways).
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
+from .diskmemo import DiskMemo, content_key, fingerprint
 from .literals import case_sensitive_inside, fold, needle_automaton, pattern_needles, squeezed
 from .patterns import PatternGroup
 from .prefilter import END_OF_TEXT, PAD, Prefilter, prefilter
@@ -366,54 +369,21 @@ class _LiteralEngine:
     """
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        always = []
+        index = _literal_index(entries)
         #: Per entry: its requirements, each the set of needles of which a match holds one.
-        self.requirements: list[tuple[frozenset[str], ...]] = []
-        #: Per kind of text (folded or as is): each needle, and the numbers it
-        #: stands for (entries it opens, later requirements it meets).
-        index: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
-        #: Per kind of text and later requirement: its number.
-        later: dict[tuple[bool, frozenset[str]], int] = {}
-        #: Per entry: the numbers of its later requirements (empty: none).
-        needs: list[frozenset[int]] = []
-        for position, entry in enumerate(entries):
-            found, ignore_case = _entry_needles(entry)
-            if found is None or any(map(_LETTER.fullmatch, found[0])):
-                # A needle that is one ASCII letter or digit is in nearly every
-                # text: such an entry is left anyway, and each occurrence of
-                # the letter was a step (a few alternations whose weakest
-                # branch has one letter gave 400,000 of the 470,000 needle
-                # occurrences on the real corpora).
-                self.requirements.append(())
-                needs.append(frozenset())
-                always.append(position)
-                continue
-            # A later requirement with a short needle (" ", "i", "we") rules out
-            # few texts, and each of its occurrences is a step in Python (a
-            # third of all steps on the real corpora): only the first, which
-            # chooses the entries, keeps such needles.
-            found = (found[0], *(r for r in found[1:] if min(map(len, r)) >= MIN_LATER_NEEDLE))
-            self.requirements.append(tuple(frozenset(r) for r in found))
-            needles = index[ignore_case]
-            for needle in found[0]:
-                needles.setdefault(needle, set()).add(position)
-            numbers = set()
-            for requirement in found[1:]:
-                key = (ignore_case, frozenset(requirement))
-                number = later.setdefault(key, len(entries) + len(later))
-                numbers.add(number)
-                for needle in requirement:
-                    needles.setdefault(needle, set()).add(number)
-            needs.append(frozenset(numbers))
+        self.requirements: list[tuple[frozenset[str], ...]] = [
+            tuple(map(frozenset, found)) for found in index.requirements
+        ]
         #: Per kind of text: an automaton of every needle, whose values are the
-        #: numbers each stands for.
+        #: numbers each stands for (entries it opens, later requirements it meets).
         self.automata = [
-            (folded, needle_automaton({n: frozenset(at) for n, at in needles.items()}))
-            for folded, needles in index.items()
+            (folded, needle_automaton(needles))
+            for folded, needles in index.needles.items()
             if needles
         ]
-        self.needs = needs
-        self.always = tuple(always)
+        #: Per entry: the numbers of its later requirements (empty: none).
+        self.needs = [frozenset(numbers) for numbers in index.needs]
+        self.always = index.always
         #: The entries whose first requirement is their only one: left by a set
         #: intersection in C (most entries; a Python step each was a third of the pass).
         self.first_only = frozenset(
@@ -448,6 +418,81 @@ class _LiteralEngine:
             found.extend(present & self.first_only)
             found.extend([p for p in present & self.more if needs[p] <= present])
         return tuple(found)
+
+
+class _LiteralIndex(NamedTuple):
+    """What ``_LiteralEngine`` is built from, as plain data (kept on disk)."""
+
+    #: Per entry: its requirements, each the needles of which a match holds one.
+    requirements: tuple[tuple[tuple[str, ...], ...], ...]
+    #: Per kind of text (folded or as is): each needle, and the numbers it
+    #: stands for (entries it opens, later requirements it meets).
+    needles: dict[bool, dict[str, tuple[int, ...]]]
+    #: Per entry: the numbers of its later requirements (empty: none).
+    needs: tuple[tuple[int, ...], ...]
+    #: The entries with no useful needle: always left.
+    always: tuple[int, ...]
+
+
+#: Literal indexes by their entries: working out every entry's needles was
+#: half of what was left of a clean template's cold start.
+_INDEXES = DiskMemo(
+    "scanners", fingerprint(Path(__file__), Path(__file__).with_name("literals.py"))
+)
+
+
+def _literal_index(entries: Sequence[Entry]) -> _LiteralIndex:
+    """``_LiteralEngine``'s index of ``entries``, from the memo when it has it."""
+    key = content_key(marshal.dumps(tuple(entry.key() for entry in entries), 0))
+    stored: tuple[Any, ...] = _INDEXES.get(key, lambda: tuple(_build_literal_index(entries)))
+    return _LiteralIndex(*stored)
+
+
+def _build_literal_index(entries: Sequence[Entry]) -> _LiteralIndex:
+    always = []
+    requirements: list[tuple[tuple[str, ...], ...]] = []
+    index: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}
+    #: Per kind of text and later requirement: its number.
+    later: dict[tuple[bool, frozenset[str]], int] = {}
+    needs: list[tuple[int, ...]] = []
+    for position, entry in enumerate(entries):
+        found, ignore_case = _entry_needles(entry)
+        if found is None or any(map(_LETTER.fullmatch, found[0])):
+            # A needle that is one ASCII letter or digit is in nearly every
+            # text: such an entry is left anyway, and each occurrence of
+            # the letter was a step (a few alternations whose weakest
+            # branch has one letter gave 400,000 of the 470,000 needle
+            # occurrences on the real corpora).
+            requirements.append(())
+            needs.append(())
+            always.append(position)
+            continue
+        # A later requirement with a short needle (" ", "i", "we") rules out
+        # few texts, and each of its occurrences is a step in Python (a
+        # third of all steps on the real corpora): only the first, which
+        # chooses the entries, keeps such needles.
+        found = (found[0], *(r for r in found[1:] if min(map(len, r)) >= MIN_LATER_NEEDLE))
+        requirements.append(tuple(found))
+        needles = index[ignore_case]
+        for needle in found[0]:
+            needles.setdefault(needle, set()).add(position)
+        numbers = set()
+        for requirement in found[1:]:
+            key = (ignore_case, frozenset(requirement))
+            number = later.setdefault(key, len(entries) + len(later))
+            numbers.add(number)
+            for needle in requirement:
+                needles.setdefault(needle, set()).add(number)
+        needs.append(tuple(sorted(numbers)))
+    return _LiteralIndex(
+        tuple(requirements),
+        {
+            kind: {n: tuple(sorted(at)) for n, at in needles.items()}
+            for kind, needles in index.items()
+        },
+        tuple(needs),
+        tuple(always),
+    )
 
 
 def _entry_needles(entry: Entry) -> tuple[tuple[tuple[str, ...], ...] | None, bool]:

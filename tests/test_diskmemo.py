@@ -119,7 +119,14 @@ def test_read_toml_gives_the_parser_s_answer_and_names_a_non_utf8_file(
 
 
 def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) -> None:
-    """Three processes: no cache, an empty cache (which it fills), a full cache."""
+    """Three processes: no cache, an empty cache (which it fills), a full cache.
+
+    Over an English template and a Chinese example (folded to simplified
+    characters): each memo (parsed TOML, compiled pattern lists, literal
+    indexes, prefilters) holds the answer of one language's packs, and a
+    stale or mixed-up one would show as other findings here. Two languages,
+    not five: a process without a memo spends seconds per language.
+    """
     template = tmp_path / "reply.txt"
     template.write_text(
         "Unfortunately that's our policy. I guarantee it will arrive tomorrow.\n", encoding="utf-8"
@@ -137,6 +144,7 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
                 "-c",
                 "import sys; from deescalate_lint.cli import main; sys.exit(main())",
                 str(template),
+                str(REPO / "examples" / "zh_tuikuan_call.txt"),
                 "--format",
                 "json",
                 "--isolated",
@@ -151,7 +159,10 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
         outputs.append(json.loads(done.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0], "the template should have findings"
-    assert any(path.name.startswith("prefilter-") for path in (tmp_path / "c").iterdir())
+    written = {path.name.split("-")[0] for path in (tmp_path / "c").iterdir()}
+    assert {"toml", "groups", "scanners", "requirements", "prefilter"} <= written
+    languages = {finding.get("language") for finding in outputs[0]} - {None}
+    assert languages == {"en", "zh"}, languages
 
 
 def test_values_go_back_to_the_folder_they_were_read_from(
