@@ -6,16 +6,23 @@ agent turn (at or after the customer first became upset) that holds a
 it nor any earlier agent turn holds an ``expected`` phrase (restating the
 problem, checking understanding). Only that first turn is judged: a recap
 after the solution was offered does not undo the order.
+
+An ``echo`` hit (an acknowledgement of how the customer feels) counts as the
+expected act only in a turn that repeats some of the customer's own words from
+their earlier turns (``echo-words``) before its first trigger: "No heating since
+Sunday with a baby, that is awful" names their trouble, a stock "I understand
+how you feel" does not.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..context import Conversation
+from ..context import Conversation, TurnView
 from ..model import Finding, Notice
-from . import GroupSpec, register
+from . import GroupSpec, OptionSpec, register
 from .common import kept
 
 if TYPE_CHECKING:
@@ -27,10 +34,28 @@ if TYPE_CHECKING:
     groups=[
         GroupSpec("trigger", "agent", True, "the act that must come second"),
         GroupSpec("expected", "agent", True, "the act that must come first", leads=False),
+        GroupSpec(
+            "echo",
+            "agent",
+            False,
+            "counts as `expected` in a turn that repeats the customer's own words",
+            leads=False,
+        ),
     ],
     doc="With an upset customer (the escalation detector, with persistence), flags the "
     "first agent `trigger` when no agent turn up to and including it holds an "
-    "`expected` phrase; only that first `trigger` is judged.",
+    "`expected` phrase; only that first `trigger` is judged. An `echo` phrase (an "
+    "acknowledgement) counts as `expected` in a turn that repeats `echo-words` of the "
+    "customer's own words before its first `trigger`.",
+    options=[
+        OptionSpec(
+            "echo-words",
+            int,
+            "how many of the customer's words (from their turns so far) a turn with an "
+            "`echo` phrase must repeat for it to count as `expected`",
+            default=1,
+        ),
+    ],
     # Without a trigger nothing to judge, and without an upset customer no finding.
     quiet=lambda rule, screen, options, led: None if led and screen.may_be_upset() else [],
 )
@@ -39,10 +64,16 @@ def check(
 ) -> Iterator[Finding | Notice]:
     seen_expected = False
     upset_seen = False
+    needed = int(options.get("echo-words", 1))
+    heard: set[str] = set()
     for view in convo.views:
+        if view.is_customer:
+            heard |= content_words(view.text)
         if not view.is_agent:
             continue
         if not seen_expected and kept(rule, convo, view, "expected"):
+            seen_expected = True
+        if not seen_expected and heard and _echoes(rule, convo, view, heard, needed):
             seen_expected = True
         if not upset_seen:
             mood = convo.mood_before(view.index)
@@ -59,3 +90,39 @@ def check(
             kind = hit.pattern.attrs.get("kind")
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=why or None)
         return
+
+
+def _echoes(rule: Rule, convo: Conversation, view: TurnView, heard: set[str], needed: int) -> bool:
+    """Whether ``view`` holds an ``echo`` phrase, and repeats ``needed`` of the
+    customer's words, before its first ``trigger`` (the fix's own words, "a refund
+    for the charge", do not make a stock acknowledgement a recap)."""
+    echoes = kept(rule, convo, view, "echo")
+    if not echoes:
+        return False
+    triggers = kept(rule, convo, view, "trigger")
+    cut = triggers[0].start if triggers else len(view.text)
+    if echoes[0].start >= cut:
+        return False
+    return len(heard & content_words(view.text[:cut])) >= needed
+
+
+#: Runs of Han characters, of Hangul syllables, of other letters, and numbers.
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
+_LETTERS = re.compile(r"[^\W\d_\u4e00-\u9fff\uac00-\ud7a3]{5,}")
+_NUMBER = re.compile(r"\d+")
+
+
+def content_words(text: str) -> set[str]:
+    """Rough content words of ``text`` for telling whether one turn repeats
+    another's: Han character pairs, the first two syllables of a Hangul word, the
+    first six letters of a word of five letters or more (a stem, give or take an
+    ending), and numbers. Short words (articles, pronouns) are left out."""
+    lowered = text.lower()
+    words = {m.group()[:6] for m in _LETTERS.finditer(lowered)}
+    words |= {m.group()[:2] for m in _HANGUL.finditer(lowered) if len(m.group()) >= 2}
+    for run in _HAN.finditer(lowered):
+        han = run.group()
+        words |= {han[i : i + 2] for i in range(len(han) - 1)}
+    words |= set(_NUMBER.findall(lowered))
+    return words
