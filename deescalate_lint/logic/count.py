@@ -18,6 +18,7 @@ from ..model import Finding, Notice
 from ..patterns import Hit
 from . import GroupSpec, OptionSpec, register
 from .common import group, kept
+from .phrase import merge_close
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -40,6 +41,13 @@ if TYPE_CHECKING:
     options=[
         OptionSpec("max-per-turn", int, "acts allowed in one agent turn"),
         OptionSpec("max-per-conversation", int, "acts allowed in the whole conversation"),
+        OptionSpec(
+            "merge-gap",
+            int,
+            "a turn's findings at most this many characters apart, with no sentence end "
+            "between, are one finding whose evidence spans them (0: never merged)",
+            default=0,
+        ),
     ],
     doc="Counts `counted` hits (negation and hedges respected) per agent turn and per "
     "conversation, and flags the one that crosses a threshold; `flagged` is flagged on sight.",
@@ -50,6 +58,7 @@ def check(
 ) -> Iterator[Finding | Notice]:
     per_turn: int = options["max-per-turn"]
     per_conversation: int = options["max-per-conversation"]
+    merge_gap: int = options["merge-gap"]
     if not _may_cross(rule, convo, per_turn, per_conversation):
         return
     total = 0
@@ -75,12 +84,20 @@ def check(
                 "per-conversation", number=per_conversation + 1, limit=per_conversation
             )
             chosen.append((counted[per_conversation - before], "per-conversation", detail))
-        taken: list[Hit] = []
+        taken: list[tuple[int, int, tuple[str, str | None]]] = []
         for hit, kind, detail in chosen:
-            if any(t.start < hit.end and hit.start < t.end for t in taken):
+            if any(t[0] < hit.end and hit.start < t[1] for t in taken):
                 continue
-            taken.append(hit)
-            yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
+            taken.append((hit.start, hit.end, (kind, detail)))
+        taken.sort(key=lambda t: t[:2])
+        # A burst of apologies ("Anteeks, anteeks tosi paljon", "sorry, sorry
+        # ma'am") is one act to a QA lead: findings close together in one
+        # sentence become one finding (the first reason's) spanning them.
+        runs = merge_close(taken, view.text, merge_gap) if merge_gap else [[t] for t in taken]
+        for run in runs:
+            kind, detail = run[0][2]
+            end = max(t[1] for t in run)
+            yield convo.finding(rule, view, run[0][0], end, kind=kind, detail=detail)
 
 
 def _may_cross(rule: Rule, convo: Conversation, per_turn: int, per_conversation: int) -> bool:

@@ -85,15 +85,15 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
 Span = tuple[int, int, Any]
 
 
-def merge_close(spans: list[Span], text: str) -> list[list[Span]]:
+def merge_close(spans: list[Span], text: str, limit: int = MERGE_GAP) -> list[list[Span]]:
     """Group (start, end, kind) spans into runs of close neighbours in one
-    sentence (``MERGE_GAP`` characters at most between them)."""
+    sentence (``limit`` characters at most between them)."""
     runs: list[list[Span]] = []
     for span in spans:
         if runs:
             last_end = max(s[1] for s in runs[-1])
             gap = text[last_end : span[0]]
-            if span[0] < last_end or (len(gap) <= MERGE_GAP and not _SENTENCE_END.search(gap)):
+            if span[0] < last_end or (len(gap) <= limit and not _SENTENCE_END.search(gap)):
                 runs[-1].append(span)
                 continue
         runs.append([span])
