@@ -39,11 +39,19 @@ _SENTENCE_END = regex.compile(r"[.!?;\n。！？；]")
             "escalation signals measured rather than listed (`shouting`) that also count",
             choices=MEASURED,
             default=[],
-        )
+        ),
+        OptionSpec(
+            "merge-across-sentences",
+            bool,
+            "hits close together merge into one finding even with a sentence end "
+            "between them (a run of put-downs in a row is one act)",
+            default=False,
+        ),
     ],
     doc="Flags each `trigger` in an agent turn, unless a negation or hedge cue "
     "governs it (the rule's `vetoes`); hits close together in one sentence are one "
-    "finding. `measured-signals` adds the escalation detector's measured signals "
+    "finding (`merge-across-sentences`: in consecutive sentences too). "
+    "`measured-signals` adds the escalation detector's measured signals "
     "(mostly capitals) on the agent's own turns.",
     quiet=lambda rule, screen, options, led: None if led else quiet(screen, options),
 )
@@ -58,7 +66,7 @@ def check(
         if detector is not None:
             spans += [(s.start, s.end, s.kind) for s in detector.measured(view.text, measured)]
             spans.sort(key=lambda span: span[:2])
-        for run in merge_close(spans, view.text):
+        for run in merge_close(spans, view.text, across=options["merge-across-sentences"]):
             kinds = list(dict.fromkeys(span[2] for span in run))
             # One act in one stretch of words, but every behaviour in it named:
             # "Calm down, that's not my fault" dismisses feelings and deflects.
@@ -85,15 +93,20 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
 Span = tuple[int, int, Any]
 
 
-def merge_close(spans: list[Span], text: str, limit: int = MERGE_GAP) -> list[list[Span]]:
+def merge_close(
+    spans: list[Span], text: str, limit: int = MERGE_GAP, across: bool = False
+) -> list[list[Span]]:
     """Group (start, end, kind) spans into runs of close neighbours in one
-    sentence (``limit`` characters at most between them)."""
+    sentence (``limit`` characters at most between them); ``across``: a
+    sentence end between them does not part them ("Are you even listening?
+    I said it twice." is one retort, not two)."""
     runs: list[list[Span]] = []
     for span in spans:
         if runs:
             last_end = max(s[1] for s in runs[-1])
             gap = text[last_end : span[0]]
-            if span[0] < last_end or (len(gap) <= limit and not _SENTENCE_END.search(gap)):
+            near = len(gap) <= limit and (across or not _SENTENCE_END.search(gap))
+            if span[0] < last_end or near:
                 runs[-1].append(span)
                 continue
         runs.append([span])
