@@ -65,15 +65,12 @@ def check(
     seen_expected = False
     upset_seen = False
     needed = int(options.get("echo-words", 1))
-    heard: set[str] = set()
     for view in convo.views:
-        if view.is_customer:
-            heard |= content_words(view.text)
         if not view.is_agent:
             continue
         if not seen_expected and kept(rule, convo, view, "expected"):
             seen_expected = True
-        if not seen_expected and heard and _echoes(rule, convo, view, heard, needed):
+        if not seen_expected and _echoes(rule, convo, view, needed):
             seen_expected = True
         if not upset_seen:
             mood = convo.mood_before(view.index)
@@ -92,10 +89,12 @@ def check(
         return
 
 
-def _echoes(rule: Rule, convo: Conversation, view: TurnView, heard: set[str], needed: int) -> bool:
+def _echoes(rule: Rule, convo: Conversation, view: TurnView, needed: int) -> bool:
     """Whether ``view`` holds an ``echo`` phrase, and repeats ``needed`` of the
-    customer's words, before its first ``trigger`` (the fix's own words, "a refund
-    for the charge", do not make a stock acknowledgement a recap)."""
+    words of the customer's turns before it, before its first ``trigger`` (the
+    fix's own words, "a refund for the charge", do not make a stock
+    acknowledgement a recap). The customer's words are gathered only for a turn
+    with an echo phrase: most turns have none."""
     echoes = kept(rule, convo, view, "echo")
     if not echoes:
         return False
@@ -103,7 +102,11 @@ def _echoes(rule: Rule, convo: Conversation, view: TurnView, heard: set[str], ne
     cut = triggers[0].start if triggers else len(view.text)
     if echoes[0].start >= cut:
         return False
-    return len(heard & content_words(view.text[:cut])) >= needed
+    heard: set[str] = set()
+    for earlier in convo.views:
+        if earlier.index < view.index and earlier.is_customer:
+            heard |= content_words(earlier.text)
+    return bool(heard) and len(heard & content_words(view.text[:cut])) >= needed
 
 
 #: Runs of Han characters, of Hangul syllables, of other letters, and numbers.
