@@ -87,27 +87,37 @@ class DiskMemo:
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The value stored under ``key``, computed (and stored) if there is none."""
-        stored = self._load()
-        found = stored.get(key)
+        found: T | None = self.peek(key)
         if found is not None:
-            try:
-                value: T = marshal.loads(found)
-            except (EOFError, ValueError, TypeError):
-                pass
-            else:
-                self._used.add(key)
-                return value
+            return found
         value = compute()
+        self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable) -> Any:
+        """The value stored under ``key``, or None (nothing is computed)."""
+        found = self._load().get(key)
+        if found is None:
+            return None
         try:
-            stored[key] = marshal.dumps(value)  # type: ignore[arg-type]  # checked at run time
+            value = marshal.loads(found)
+        except (EOFError, ValueError, TypeError):
+            return None
+        self._used.add(key)
+        return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store ``value`` under ``key`` (plain data; anything else is not kept)."""
+        stored = self._load()
+        try:
+            stored[key] = marshal.dumps(value)
         except _UNSTORABLE:
-            return value
+            return
         self._used.add(key)
         self._dirty = True
         if not self._registered:
             self._registered = True
             atexit.register(self.flush)
-        return value
 
     def flush(self) -> None:
         """Write new values back (atomically: parallel processes may race)."""

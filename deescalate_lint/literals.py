@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -416,6 +416,27 @@ def needle_automaton(needles: Mapping[str, Any]) -> Any:
         automaton.add_word(needle, value)
     automaton.make_automaton()
     return automaton
+
+
+def numbered_automaton(needles: Mapping[str, Hashable]) -> tuple[Any, tuple[Any, ...]]:
+    """``needle_automaton`` of each value's number, and the values by number.
+
+    Why numbers: an automaton of ints is plain data when taken apart
+    (``Automaton.__reduce__``: its nodes as bytes, and a few ints), so the
+    start-up memo can keep it; rebuilding one from its 20,000 needles was a
+    tenth of a clean template's cold start, and putting it back together from
+    those bytes costs a quarter of that. (None, ()) when there are no needles.
+    """
+    if not needles:
+        return None, ()
+    import ahocorasick
+
+    numbers: dict[Hashable, int] = {}
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for needle, value in needles.items():
+        automaton.add_word(needle, numbers.setdefault(value, len(numbers)))
+    automaton.make_automaton()
+    return automaton, tuple(numbers)
 
 
 def case_sensitive_inside(source: str) -> str | None:

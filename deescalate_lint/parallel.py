@@ -23,19 +23,20 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import pickle
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .engine import NO_TRANSCRIPTS, Linter, failed, source_notice
 from .errors import InputError
 from .model import Linted
 from .readers import Source, iter_sources
+
+if TYPE_CHECKING:  # concurrent.futures (and the logging it imports): only with --jobs
+    from concurrent.futures import Future
 
 #: A JSONL file is cut into blocks of about this many bytes (whole lines).
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -173,6 +174,8 @@ _Unit = _Ready | _File | _Chunk
 
 def _blob(linter: Linter, blobs: dict[int, bytes]) -> tuple[int, bytes]:
     """The linter pickled once per run, however many units it is sent with."""
+    import pickle  # only with --jobs
+
     key = id(linter)
     if key not in blobs:
         blobs[key] = pickle.dumps(linter)
@@ -229,6 +232,8 @@ def _chunks(source: Source, chunk_bytes: int) -> Iterator[tuple[str, str, bytes,
 
 
 def _done(items: tuple[Linted, ...]) -> Future[Any]:
+    from concurrent.futures import Future
+
     future: Future[Any] = Future()
     future.set_result((list(items), True))
     return future
@@ -254,6 +259,8 @@ _LINTERS: dict[int, Linter] = {}
 def _worker_linter(key: int, blob: bytes) -> Linter:
     linter = _LINTERS.get(key)
     if linter is None:
+        import pickle
+
         linter = _LINTERS[key] = pickle.loads(blob)
     return linter
 

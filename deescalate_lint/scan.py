@@ -45,7 +45,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .diskmemo import DiskMemo, content_key, fingerprint
-from .literals import case_sensitive_inside, fold, needle_automaton, pattern_needles, squeezed
+from .literals import (
+    case_sensitive_inside,
+    fold,
+    numbered_automaton,
+    pattern_needles,
+    squeezed,
+)
 from .patterns import PatternGroup
 from .prefilter import END_OF_TEXT, PAD, Prefilter, prefilter
 
@@ -369,15 +375,13 @@ class _LiteralEngine:
     """
 
     def __init__(self, entries: Sequence[Entry]) -> None:
-        index = _literal_index(entries)
-        #: Per entry: its requirements, each the set of needles of which a match holds one.
-        self.requirements: list[tuple[frozenset[str], ...]] = [
-            tuple(map(frozenset, found)) for found in index.requirements
-        ]
-        #: Per kind of text: an automaton of every needle, whose values are the
-        #: numbers each stands for (entries it opens, later requirements it meets).
+        key, index = _literal_index(entries)
+        counts = list(map(len, index.requirements))
+        #: Per kind of text: an automaton of every needle, and by the number it
+        #: yields for a needle, the numbers that needle stands for (entries it
+        #: opens, later requirements it meets).
         self.automata = [
-            (folded, needle_automaton(needles))
+            (folded, *_automaton(key, folded, needles))
             for folded, needles in index.needles.items()
             if needles
         ]
@@ -386,13 +390,9 @@ class _LiteralEngine:
         self.always = index.always
         #: The entries whose first requirement is their only one: left by a set
         #: intersection in C (most entries; a Python step each was a third of the pass).
-        self.first_only = frozenset(
-            position for position, found in enumerate(self.requirements) if len(found) == 1
-        )
+        self.first_only = frozenset(position for position, count in enumerate(counts) if count == 1)
         #: The entries with later requirements.
-        self.more = frozenset(
-            position for position, found in enumerate(self.requirements) if len(found) > 1
-        )
+        self.more = frozenset(position for position, count in enumerate(counts) if count > 1)
 
     def match_starts(
         self, text: str, single: bool = True
@@ -405,14 +405,15 @@ class _LiteralEngine:
         found = list(self.always)
         needs = self.needs
         plain = squeezed(text)
-        for folded, automaton in self.automata:
+        for folded, automaton, numbers in self.automata:
             # Folding keeps white space as it is: folding squeezed text is
             # squeezing folded text.
             haystack = fold(plain) if folded else plain
             # Gathered in C (``map``, ``set.union``): a text has hundreds of
             # needle occurrences, and a Python step for each was the scan's
             # largest cost.
-            present = set().union(*map(_VALUE, automaton.iter(haystack)))
+            found_numbers = map(_VALUE, automaton.iter(haystack))
+            present = set().union(*map(numbers.__getitem__, found_numbers))
             if not present:
                 continue
             found.extend(present & self.first_only)
@@ -441,11 +442,38 @@ _INDEXES = DiskMemo(
 )
 
 
-def _literal_index(entries: Sequence[Entry]) -> _LiteralIndex:
-    """``_LiteralEngine``'s index of ``entries``, from the memo when it has it."""
+def _literal_index(entries: Sequence[Entry]) -> tuple[bytes, _LiteralIndex]:
+    """``_LiteralEngine``'s index of ``entries``, from the memo when it has it,
+    and the key it is kept under."""
     key = content_key(marshal.dumps(tuple(entry.key() for entry in entries), 0))
     stored: tuple[Any, ...] = _INDEXES.get(key, lambda: tuple(_build_literal_index(entries)))
-    return _LiteralIndex(*stored)
+    return key, _LiteralIndex(*stored)
+
+
+@lru_cache(maxsize=1)
+def _automata() -> DiskMemo:
+    """Built automata, taken apart (``numbered_automaton``), by their index's key
+    and kind of text; named by the ahocorasick build too, whose layout their
+    bytes are in."""
+    import ahocorasick
+
+    here = Path(__file__)
+    code = fingerprint(here, here.with_name("literals.py"), Path(ahocorasick.__file__))
+    return DiskMemo("automata", code)
+
+
+def _automaton(
+    key: bytes, folded: bool, needles: dict[str, tuple[int, ...]]
+) -> tuple[Any, tuple[tuple[int, ...], ...]]:
+    """``numbered_automaton(needles)``, put back together from the memo when it has it."""
+    import ahocorasick
+
+    def build() -> tuple[tuple[Any, ...], tuple[tuple[int, ...], ...]]:
+        automaton, numbers = numbered_automaton(needles)
+        return automaton.__reduce__()[1], numbers
+
+    parts, numbers = _automata().get((key, folded), build)
+    return ahocorasick.Automaton(*parts), numbers
 
 
 def _build_literal_index(entries: Sequence[Entry]) -> _LiteralIndex:

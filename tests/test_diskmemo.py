@@ -118,6 +118,47 @@ def test_read_toml_gives_the_parser_s_answer_and_names_a_non_utf8_file(
     assert str(bad) in str(caught.value)
 
 
+def test_a_settled_toml_file_is_known_by_its_stat_and_an_edit_is_read_again(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file older than the settling time is not read again while its stat is
+    unchanged; an edit changes the stat (here the size) and is read."""
+    from deescalate_lint import resources
+
+    monkeypatch.setattr(resources, "_SETTLED_NS", -(10**18))  # every file counts as settled
+    pack = tmp_path / "pack.toml"
+    pack.write_text("weight = 1\n", encoding="utf-8")
+    assert read_toml(pack) == {"weight": 1}
+    reads: list[Path] = []
+    original = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        reads.append(self)
+        return original(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert read_toml(pack) == {"weight": 1}
+    assert reads == []
+    pack.write_text("weight = 22\n", encoding="utf-8")
+    assert read_toml(pack) == {"weight": 22}
+    assert reads == [pack]
+
+
+def test_a_freshly_written_toml_file_is_read_again_even_with_its_stat_unchanged(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit within one tick of the file system's clock that keeps the size
+    keeps every stat field: a file changed in the last two seconds is never
+    known by its stat, so such an edit is still seen."""
+    pack = tmp_path / "pack.toml"
+    pack.write_text("weight = 1\n", encoding="utf-8")
+    before = os.stat(pack)
+    assert read_toml(pack) == {"weight": 1}
+    pack.write_text("weight = 2\n", encoding="utf-8")
+    os.utime(pack, ns=(before.st_atime_ns, before.st_mtime_ns))  # the same size and time
+    assert read_toml(pack) == {"weight": 2}
+
+
 def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) -> None:
     """Three processes: no cache, an empty cache (which it fills), a full cache.
 
@@ -160,7 +201,16 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
     assert outputs[0] == outputs[1] == outputs[2]
     assert outputs[0], "the template should have findings"
     written = {path.name.split("-")[0] for path in (tmp_path / "c").iterdir()}
-    assert {"toml", "groups", "scanners", "requirements", "prefilter"} <= written
+    assert {
+        "toml",
+        "tomlstat",
+        "folds",
+        "groups",
+        "scanners",
+        "automata",
+        "requirements",
+        "prefilter",
+    } <= written
     languages = {finding.get("language") for finding in outputs[0]} - {None}
     assert languages == {"en", "zh"}, languages
 

@@ -136,3 +136,36 @@ def test_ascii_letters_only_texts_count_words_as_the_plain_count(text: str) -> N
         }
     )
     assert detection.stopword_scores(text) == plain
+
+
+def _label_lines() -> st.SearchStrategy[str]:
+    """Lines that open turns or nearly do: a label in mixed case (every
+    language's, or a cased variant), maybe after blanks and a timestamp (real or
+    broken), a note in brackets, a colon or not, then text."""
+    from deescalate_lint.roles import default_role_table
+
+    labels = default_role_table().known_labels()
+    label = st.sampled_from(labels).flatmap(
+        lambda text: st.lists(st.booleans(), min_size=len(text), max_size=len(text)).map(
+            lambda ups: "".join(c.upper() if up else c for c, up in zip(text, ups, strict=True))
+        )
+    )
+    lead = st.sampled_from(["", " ", "\t ", "[00:12] ", "[1:02:03.5]", "[x] ", "[", "ſ"])
+    note = st.sampled_from(["", " (Maria)", "(2) ", " (" + "x" * 45 + ")"])
+    colon = st.sampled_from([":", "：", " :", "", " -"])
+    head = st.one_of(label, st.text(max_size=6), label.map(lambda s: s[:-1]))
+    return st.tuples(lead, head, note, colon, st.text(max_size=8)).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_label_lines())
+def test_label_line_prefilter_never_misses_a_label(line: str) -> None:
+    """The text reader compiles its label alternation only for a line the cheap
+    case-folded test passes: every line the alternation matches must pass it."""
+    from deescalate_lint.readers.text import _label_starts, _line_pattern, _may_open_turn
+    from deescalate_lint.roles import default_role_table
+
+    labels = tuple(default_role_table().known_labels())
+    starts, longest = _label_starts(labels)
+    if _line_pattern(labels).match(line):
+        assert _may_open_turn(line, starts, longest), line
