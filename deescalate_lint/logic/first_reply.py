@@ -56,6 +56,8 @@ _DIGIT = regex.compile(r"\p{N}")
 #: A turn with this many digits is reading out a number (an account, an
 #: address), not explaining again how things stand.
 _NUMBER_DIGITS = 3
+#: The concept of a number read out as words, digit by digit ("nine four eight").
+_SPOKEN_DIGIT = "spoken_digit"
 
 
 @register(
@@ -231,7 +233,7 @@ class _Unheard(NamedTuple):
         elif (
             self.words
             and detector.words(text) >= self.words
-            and len(_DIGIT.findall(text)) < _NUMBER_DIGITS
+            and _digits(convo, view) < _NUMBER_DIGITS
         ):
             how = "explained again"
         else:
@@ -241,6 +243,17 @@ class _Unheard(NamedTuple):
             f"({mood.reason}) and not acknowledged since."
         )
         return None
+
+
+def _digits(convo: Conversation, view: TurnView) -> int:
+    """How many digits a turn reads out: written ("4471"), or spoken in a run
+    that the language's ``spoken_digit`` concept matches ("nine four eight one
+    two", "sechs-vier-acht", "kaks kolme nolla"), a run counting as a number."""
+    count = len(_DIGIT.findall(view.text))
+    lang = convo.profile_of(view)
+    if lang is not None and _SPOKEN_DIGIT in lang.concepts:
+        count += _NUMBER_DIGITS * len(convo.hits(lang.concept(_SPOKEN_DIGIT), view))
+    return count
 
 
 def _heard_since(convo: Conversation, view: TurnView, heard: int) -> bool:
