@@ -28,6 +28,14 @@ on its own still is (nineteenth session, development rounds 10-13, 15, 16, all
 languages: 52 findings fewer, 12 of them labelled; 21 more clean conversations
 silent; held-out round 14: 10 fewer, 2 labelled, 5 more clean silent).
 
+Two kinds of turn are not judged (nineteenth session, Chinese and Korean
+development rounds 10-13, 15, 16: 14 findings fewer, none labelled, 11 more
+clean conversations silent; held-out round 14: 3 fewer, none labelled): a
+customer still upset who says so mildly and calms down in the same turn
+("Really? Oh thank goodness."), and a customer who answers "yes, that's it"
+(the pack's ``confirms``) to a reply that acknowledged them or told their
+problem back, unless they say a feeling anew (``confirm-signals``).
+
 Agent turns made only of ``skip_turn`` phrases (listening noises, "one
 moment") are not the reply: the next agent turn is. Customer turns in a row
 are answered by one reply, judged once. A negated acknowledgement ("I don't
@@ -52,6 +60,7 @@ if TYPE_CHECKING:
     from ..screen import Screen
 
 _LETTER = regex.compile(r"\p{L}")
+_HANDLE = regex.compile(r"@\S+")
 _DIGIT = regex.compile(r"\p{N}")
 #: A turn with this many digits is reading out a number (an account, an
 #: address), not explaining again how things stand.
@@ -66,6 +75,15 @@ _SPOKEN_DIGIT = "spoken_digit"
         GroupSpec("expected", "agent", True, "what the first reply must hold", leads=False),
         GroupSpec(
             "skip_turn", "agent", False, "turns made only of these are not the reply", leads=False
+        ),
+        GroupSpec(
+            "confirms",
+            "customer",
+            False,
+            'a customer turn opening with one of these ("yes, that\'s it") right after '
+            "a reply that acknowledged them is not judged, unless it holds a "
+            "`confirm-signals` signal",
+            leads=False,
         ),
     ],
     doc="For each customer turn that is upset on its own (the escalation detector), "
@@ -104,6 +122,14 @@ _SPOKEN_DIGIT = "spoken_digit"
             default=[],
         ),
         OptionSpec(
+            "confirm-signals",
+            list,
+            "the detector's signals that still get a `confirms` turn judged (a feeling "
+            'said anew: "yes, and now I\'m scared")',
+            choices_from=lambda: tuple(EscalationDetector.default().weights),
+            default=[],
+        ),
+        OptionSpec(
             "still-upset-signals",
             list,
             "the detector's signals that count toward `still-upset-score`",
@@ -124,10 +150,13 @@ def check(
         int(options.get("unheard-words", 0)), tuple(options.get("unheard-marks", ()))
     )
     marks = tuple(options.get("exclaimed-marks", ()))
+    anew = frozenset(options.get("confirm-signals", ()))
     waiting: _Waiting | None = None
     heard = -1  # the last agent turn that acknowledged the customer
     for view in convo.views:
         if view.is_customer:
+            if _confirms_heard(rule, detector, convo, view, anew):
+                continue
             if waiting is None or not waiting.escalated:
                 state = _upset_turn(detector, convo, view, still, kinds, marks)
                 if state is not None and not state.escalated and _heard_since(convo, view, heard):
@@ -194,7 +223,8 @@ def _upset_turn(
     state = detector.assess(convo, view)
     if state.escalated:
         return state
-    if primed and _said(detector, state, kinds) >= still:
+    if primed and _said(detector, state, kinds) >= still and not detector.calms_down(convo, view):
+        # Not a turn that calms down either ("Really? Oh thank goodness.").
         return state
     # The mark must be the customer's own, not part of a signal made of it
     # ("！灯亮了！" is relief said loudly, not a feeling); nor is a turn that
@@ -261,6 +291,36 @@ def _heard_since(convo: Conversation, view: TurnView, heard: int) -> bool:
     they became upset."""
     mood = convo.mood_before(view.index)
     return mood is not None and mood.upset and mood.since is not None and heard > mood.since
+
+
+def _confirms_heard(
+    rule: Rule,
+    detector: EscalationDetector,
+    convo: Conversation,
+    view: TurnView,
+    anew: frozenset[str],
+) -> bool:
+    """Whether a customer turn answers "yes, that's it" (it opens with a
+    ``confirms`` phrase, a leading @handle aside) to an agent reply that
+    acknowledged them or told their problem back ("...对吗？" "对，都好几次了。"):
+    the customer confirms they were heard, and the reply after it is not asked to
+    do it again, unless the turn says a feeling anew (a signal of ``anew``)."""
+    hits = convo.hits(group(rule, view, "confirms"), view)
+    if not hits or _LETTER.search(_HANDLE.sub("", view.text[: hits[0].start])):
+        return False
+    reply = next(
+        (
+            v
+            for v in reversed(convo.views)
+            if v.index < view.index and v.is_agent and not _only_skippable(rule, convo, v)
+        ),
+        None,
+    )
+    if reply is None or not kept(rule, convo, reply, "expected"):
+        return False
+    if not anew:
+        return True
+    return _said(detector, detector.assess(convo, view), anew) == 0
 
 
 def _still_upset(convo: Conversation, view: TurnView) -> bool:
