@@ -480,15 +480,12 @@ def test_a_20_mb_single_turn_is_linted_whole(tmp_path: Path) -> None:
     run = run_cli([path.name, "--format", "jsonl"], cwd=tmp_path)
     assert run.code == 1 and "Traceback" not in run.err and not run.err
     records = [json.loads(line) for line in run.out.splitlines()]
-    assert [r["evidence"] for r in records if r["kind"] == "finding"] == ["Calm down"]
-    assert not [r for r in records if r["kind"] == "notice" and r["code"] == NOTICE_RULE_ERROR]
-
-    results = dl.Linter().results(next(dl.load_transcripts(path)))
-    found = [r for r in results if isinstance(r, Finding)]
-    assert [(f.evidence, f.start) for f in found] == [
+    # The offset as well: the finding is the trigger at the very end. (Linting
+    # the same 20 MB again through the API proved nothing more and cost CI 40 s.)
+    assert [(r["evidence"], r["start"]) for r in records if r["kind"] == "finding"] == [
         ("Calm down", len(text) - len("Calm down, it will arrive."))
     ]
-    assert not [r for r in results if isinstance(r, Notice) and r.code == NOTICE_RULE_ERROR]
+    assert not [r for r in records if r["kind"] == "notice" and r["code"] == NOTICE_RULE_ERROR]
     assert snapshot(tmp_path) == before
 
 

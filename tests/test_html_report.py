@@ -296,7 +296,7 @@ def _synthetic_report(folder: Path, count: int) -> Path:
 def test_many_conversations_are_paged(tmp_path: Path) -> None:
     assert BROWSER is not None
     with Page(BROWSER) as page:
-        page.open(_synthetic_report(tmp_path, 600).as_uri())
+        page.open(_synthetic_report(tmp_path, 200).as_uri())
         total = page.evaluate(
             "Number(document.getElementById('match-count').dataset.conversations)"
         )
