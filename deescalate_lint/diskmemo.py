@@ -35,6 +35,8 @@ T = TypeVar("T")
 
 #: Raised by marshal for data it cannot store (dates, custom objects).
 _UNSTORABLE = (ValueError, TypeError)
+#: What ``_stored_value`` gives for a key with no (readable) value.
+_MISSING: Any = object()
 #: A memo file above this many entries, or this many bytes, most of them
 #: unused by this process, is rewritten with only the used ones (rule packs
 #: that changed leave old keys). The size too: the parsed TOML of a few
@@ -86,23 +88,32 @@ class DiskMemo:
         self._registered = False
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value stored under ``key``, computed (and stored) if there is none."""
-        found: T | None = self.peek(key)
-        if found is not None:
-            return found
+        """The value stored under ``key``, computed (and stored) if there is none.
+
+        A stored None is a value like any other (a pattern with no prefilter):
+        computing it again would also rewrite the memo file at every exit.
+        """
+        found = self._stored_value(key)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
         value = compute()
         self.put(key, value)
         return value
 
     def peek(self, key: Hashable) -> Any:
         """The value stored under ``key``, or None (nothing is computed)."""
+        found = self._stored_value(key)
+        return None if found is _MISSING else found
+
+    def _stored_value(self, key: Hashable) -> Any:
+        """The value stored under ``key``, or ``_MISSING`` (none, or unreadable)."""
         found = self._load().get(key)
         if found is None:
-            return None
+            return _MISSING
         try:
             value = marshal.loads(found)
         except (EOFError, ValueError, TypeError):
-            return None
+            return _MISSING
         self._used.add(key)
         return value
 

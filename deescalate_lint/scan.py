@@ -466,14 +466,16 @@ def _automaton(
     key: bytes, folded: bool, needles: dict[str, tuple[int, ...]]
 ) -> tuple[Any, tuple[tuple[int, ...], ...]]:
     """``numbered_automaton(needles)``, put back together from the memo when it has it."""
-    import ahocorasick
+    memo = _automata()
+    stored = memo.peek((key, folded))
+    if stored is not None:
+        import ahocorasick
 
-    def build() -> tuple[tuple[Any, ...], tuple[tuple[int, ...], ...]]:
-        automaton, numbers = numbered_automaton(needles)
-        return automaton.__reduce__()[1], numbers
-
-    parts, numbers = _automata().get((key, folded), build)
-    return ahocorasick.Automaton(*parts), numbers
+        parts, numbers = stored
+        return ahocorasick.Automaton(*parts), numbers
+    automaton, numbers = numbered_automaton(needles)
+    memo.put((key, folded), (automaton.__reduce__()[1], numbers))
+    return automaton, numbers
 
 
 def _build_literal_index(entries: Sequence[Entry]) -> _LiteralIndex:

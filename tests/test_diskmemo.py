@@ -47,6 +47,19 @@ def test_a_flushed_value_is_read_by_the_next_process_without_computing(folder: P
     assert calls2 == []
 
 
+def test_a_stored_none_is_read_back_and_the_memo_is_not_rewritten(folder: Path) -> None:
+    """None is a value (a pattern with no prefilter): the next process reads it
+    without computing, and has nothing new to write at exit."""
+    first = DiskMemo("unit", "v1")
+    assert first.get("no prefilter", lambda: None) is None
+    first.flush()
+    second = DiskMemo("unit", "v1")
+    calls, compute = _counting("never")
+    assert second.get("no prefilter", compute) is None
+    assert calls == []
+    assert not second._dirty
+
+
 def test_a_changed_code_fingerprint_never_reads_old_values(folder: Path) -> None:
     old = DiskMemo("unit", "v1")
     old.get("k", lambda: "old answer")
