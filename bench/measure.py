@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,8 @@ import json, sys, time
 from deescalate_lint import Linter
 path, repeat, language = sys.argv[1], int(sys.argv[2]), sys.argv[3] or None
 config = {"language": language} if language else {}
+if sys.argv[4]:
+    config["select"] = sys.argv[4].split(",")
 for _ in Linter(**config).lint_paths([path]):  # warm-up: compiled patterns, caches, imports
     pass
 walls, cpus = [], []
@@ -98,13 +100,26 @@ print(json.dumps({"walls": walls, "cpus": cpus, "results": results,
 
 
 def lint_in_subprocess(
-    checkout: Path, path: Path, repeat: int, language: str | None = None
+    checkout: Path,
+    path: Path,
+    repeat: int,
+    language: str | None = None,
+    select: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Wall and CPU seconds of ``repeat`` warm runs of ``Linter().lint_paths`` of the
-    version in ``checkout`` (its own process, PYTHONPATH=checkout), after one warm-up."""
+    version in ``checkout`` (its own process, PYTHONPATH=checkout), after one warm-up;
+    ``select``: only these rule codes (default: every rule)."""
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     done = subprocess.run(
-        [sys.executable, "-c", _LINT_RUNNER, str(path), str(repeat), language or ""],
+        [
+            sys.executable,
+            "-c",
+            _LINT_RUNNER,
+            str(path),
+            str(repeat),
+            language or "",
+            ",".join(select),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -114,8 +129,22 @@ def lint_in_subprocess(
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def rule_codes(checkout: Path) -> list[str]:
+    """The codes of the rules a version's checkout ships (``rules/*/rule.toml``)."""
+    import tomllib
+
+    return sorted(
+        str(tomllib.loads(path.read_text(encoding="utf-8"))["code"])
+        for path in (checkout / "rules").glob("*/rule.toml")
+    )
+
+
 def side_by_side(
-    versions: dict[str, Path], path: Path, rounds: int, language: str | None = None
+    versions: dict[str, Path],
+    path: Path,
+    rounds: int,
+    language: str | None = None,
+    select: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Each version measured ``rounds`` times, the versions taking turns (so load
     that comes and goes falls on both); per version the median wall and CPU."""
@@ -124,7 +153,7 @@ def side_by_side(
     results: dict[str, int] = {}
     for _ in range(rounds):
         for name, checkout in versions.items():
-            found = lint_in_subprocess(checkout, path, 1, language)
+            found = lint_in_subprocess(checkout, path, 1, language, select)
             walls[name] += found["walls"]
             cpus[name] += found["cpus"]
             results[name] = found["results"]

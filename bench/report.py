@@ -19,6 +19,11 @@ TARGETS = {
 }
 
 
+#: Throughput modes: language detected, language given, and detected with only
+#: the rules today's version ships (``core``: the same work in both versions).
+MODES = ("auto", "given", "core")
+
+
 def auto_rate(row: dict[str, Any]) -> float:
     return float(row["lint_auto"]["mb_per_s"])
 
@@ -34,7 +39,7 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
         stats = section["stats"]
         mb = stats["text_bytes"] / 1e6
         row: dict[str, Any] = {}
-        for mode in ("auto", "given"):
+        for mode in MODES:
             for who in ("lint", "today"):
                 cell = section.get(f"{who}_{mode}")
                 if cell is None:
@@ -107,7 +112,9 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
         "MB/s counts the UTF-8 bytes of turn text (not JSON syntax). `auto`: language detected "
         "(the `language` field removed); `given`: the transcript's `language` field is used. "
         "Each version runs in its own process (`Linter().lint_paths`, one warm-up run first), "
-        "the two taking turns run by run; medians. Today's version: commit "
+        "the two taking turns run by run; medians. `core`: auto-detect with both versions "
+        "running only the rules today's version ships (this version has more rules; "
+        "the same work in both). Today's version: commit "
         f"{today} (issue #14's baseline is 873dfea), copied from `--today`.",
         "",
         "| corpus | transcripts | text MB | mode | version | MB/s | transcripts/s | results | this / today (wall) | this / today (CPU) |",
@@ -116,7 +123,7 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
     rows = [(n, r) for n, r in derived.items() if n not in ("spark", "long")]
     for name, row in rows:
         stats = report["corpora"][name]["stats"]
-        for mode in ("auto", "given"):
+        for mode in MODES:
             for who, label in (("lint", "this"), ("today", f"today ({today})")):
                 cell = row.get(f"{who}_{mode}")
                 if cell is None:
