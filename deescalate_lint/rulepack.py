@@ -346,9 +346,10 @@ def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[Rule, ...]:
         check_rule_dir(root)
     languages = load_languages(language_roots(extra))
     rules: list[Rule] = list(_shipped_rules())
+    shipped = shipped_rules_dir().resolve()
     for root in extra:
-        if root.resolve() == shipped_rules_dir().resolve():
-            continue  # the shipped packs, already loaded (check-pack rules/)
+        if root.resolve().is_relative_to(shipped):
+            continue  # shipped packs, already loaded (check-pack rules/ or rules/joking)
         # A folder may cite its own documents (a company playbook) beside the guidance.
         sources = {**_sources(), **sources_of(root)}
         for directory in rule_directories([root]):
