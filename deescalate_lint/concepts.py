@@ -35,6 +35,7 @@ import regex
 
 from .errors import RulePackError
 from .patterns import PatternSpec, expand_spaces
+from .regexes import compile_pattern
 
 if TYPE_CHECKING:
     from .languages import LanguageProfile
@@ -222,4 +223,4 @@ def near_gaps(parts: Sequence[str], text: str, start: int, end: int) -> list[tup
 
 @lru_cache(maxsize=512)
 def _part(source: str) -> regex.Pattern[str]:
-    return regex.compile(expand_spaces(source), regex.IGNORECASE | regex.UNICODE)
+    return compile_pattern(expand_spaces(source), regex.IGNORECASE | regex.UNICODE)

@@ -32,6 +32,7 @@ import regex
 
 from .errors import RulePackError
 from .literals import folded, needle_automaton, pattern_needles, start_within, tail_reach
+from .regexes import compile_pattern
 
 #: A word edge that also works next to punctuation: never between two word
 #: characters. Unlike ``\b`` it lets a pattern begin or end with a dash or "%".
@@ -277,7 +278,7 @@ class PatternGroup:
             alternation = rf"{_EDGE}(?:{alternation}){_EDGE}"
         flags = regex.UNICODE | (regex.IGNORECASE if self.ignore_case else 0)
         try:
-            return regex.compile(alternation, flags)
+            return compile_pattern(alternation, flags)
         except regex.error as exc:
             raise RulePackError(self.where, f"patterns do not compile: {exc}") from None
 
@@ -425,7 +426,7 @@ class PatternGroup:
         compiled = self._ends.get(index)
         if compiled is None:
             single = self._single(index)
-            compiled = self._ends[index] = regex.compile(rf"(?:{single.pattern})\Z", single.flags)
+            compiled = self._ends[index] = compile_pattern(rf"(?:{single.pattern})\Z", single.flags)
         return compiled
 
     def tail_reach(self, index: int) -> int | None:
