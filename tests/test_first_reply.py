@@ -72,3 +72,16 @@ def test_a_weak_sign_exclaimed_is_judged_from_the_first_turn() -> None:
 
 def test_an_exclaimed_turn_that_calms_down_is_not_judged() -> None:
     assert _opening("Still nothing! Thanks, that's sorted now!") == []
+
+
+def test_a_turn_upset_on_its_own_after_an_acknowledgement_is_not_judged() -> None:
+    # Session 20: the pack sets `judged-after-heard = false`.
+    turns = [dict(t) for t in PUSHBACK["turns"]]  # type: ignore[union-attr]
+    turns[1]["text"] = "I know you're fed up. Can I take your account number?"
+    turns[2]["text"] = "It's 4471 and hurry up you useless clown"
+    heard = {**PUSHBACK, "turns": turns}
+    assert dl.Linter(select=["missing-empathy"]).lint(heard) == []
+    linter = dl.Linter(
+        select=["missing-empathy"], options={"missing-empathy": {"judged-after-heard": True}}
+    )
+    assert [f.turn for f in linter.lint(heard)] == [3]

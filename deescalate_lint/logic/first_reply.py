@@ -26,7 +26,12 @@ became upset: "And what now?" or "Seriously, when?" after "I can hear how
 stressful this is" asks for the next step, not to be heard again; a turn upset
 on its own still is (nineteenth session, development rounds 10-13, 15, 16, all
 languages: 52 findings fewer, 12 of them labelled; 21 more clean conversations
-silent; held-out round 14: 10 fewer, 2 labelled, 5 more clean silent).
+silent; held-out round 14: 10 fewer, 2 labelled, 5 more clean silent). With
+``judged-after-heard`` false (twentieth session) not even a turn upset on its
+own is, until the customer calms down and becomes upset again: writers leave
+the reply to "ya wee prick" after "I know you're fed up" unflagged
+(development rounds 10-17: 65 findings fewer, 28 of them labelled, 24 more
+clean conversations silent; held-out round 18: 19 fewer, 3 labelled).
 
 Two kinds of turn are not judged (nineteenth session, Chinese and Korean
 development rounds 10-13, 15, 16: 14 findings fewer, none labelled, 11 more
@@ -122,6 +127,14 @@ _SPOKEN_DIGIT = "spoken_digit"
             default=[],
         ),
         OptionSpec(
+            "judged-after-heard",
+            bool,
+            "a customer turn upset on its own is judged even when an agent turn has "
+            "acknowledged them since they became upset; false: once acknowledged, no "
+            "turn is judged until they calm down and become upset again",
+            default=True,
+        ),
+        OptionSpec(
             "confirm-signals",
             list,
             "the detector's signals that still get a `confirms` turn judged (a feeling "
@@ -151,6 +164,7 @@ def check(
     )
     marks = tuple(options.get("exclaimed-marks", ()))
     anew = frozenset(options.get("confirm-signals", ()))
+    rejudged = bool(options.get("judged-after-heard", True))
     waiting: _Waiting | None = None
     heard = -1  # the last agent turn that acknowledged the customer
     for view in convo.views:
@@ -159,9 +173,15 @@ def check(
                 continue
             if waiting is None or not waiting.escalated:
                 state = _upset_turn(detector, convo, view, still, kinds, marks)
-                if state is not None and not state.escalated and _heard_since(convo, view, heard):
-                    # Below the threshold and already acknowledged since they became
-                    # upset ("And what now?" after "I can hear how stressful this is").
+                if (
+                    state is not None
+                    and (not state.escalated or not rejudged)
+                    and _heard_since(convo, view, heard)
+                ):
+                    # Already acknowledged since they became upset: a milder turn ("And
+                    # what now?" after "I can hear how stressful this is") asks for the
+                    # next step; unless `judged-after-heard`, so does any turn until they
+                    # calm down ("I know you're fed up" then "ya wee prick").
                     state = None
                 if state is not None:
                     detail = f"The customer was upset in turn {view.index + 1}: {state.describe()}."
