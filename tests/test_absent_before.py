@@ -38,3 +38,17 @@ def test_an_acknowledgement_that_repeats_the_customer_is_a_recap() -> None:
 
 def test_echo_words_sets_how_many_words_must_be_repeated() -> None:
     assert _recap_findings(ECHOED, echo_words=99) == ["I'll send an engineer"]
+
+
+def test_span_all_triggers_quotes_every_next_step_of_the_turn() -> None:
+    agent = "I'll send an engineer today. Please also DM us the photos."
+    linter = dl.Linter(select=["no-recap"], options={"no-recap": {"span-all-triggers": False}})
+    transcript = {
+        "language": "en",
+        "turns": [{"speaker": "customer", "text": CUSTOMER}, {"speaker": "agent", "text": agent}],
+    }
+    assert [f.evidence for f in linter.lint(transcript)] == ["I'll send an engineer"]
+    linter = dl.Linter(select=["no-recap"], options={"no-recap": {"span-all-triggers": True}})
+    assert [f.evidence for f in linter.lint(transcript)] == [
+        "I'll send an engineer today. Please also DM"
+    ]

@@ -12,6 +12,11 @@ expected act only in a turn that repeats some of the customer's own words from
 their earlier turns (``echo-words``) before its first trigger: "No heating since
 Sunday with a baby, that is awful" names their trouble, a stock "I understand
 how you feel" does not.
+
+With ``span-all-triggers`` the finding quotes the judged turn from its first
+``trigger`` to the end of its last: a turn that offers two next steps ("I'll send
+an engineer today. Please also DM us the photos") is one proposal, and either
+step may be the one a reader points at.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation, TurnView
 from ..model import Finding, Notice
+from ..patterns import Hit
 from . import GroupSpec, OptionSpec, register
 from .common import kept
 
@@ -55,6 +61,13 @@ if TYPE_CHECKING:
             "`echo` phrase must repeat for it to count as `expected`",
             default=1,
         ),
+        OptionSpec(
+            "span-all-triggers",
+            bool,
+            "the finding's evidence runs from the turn's first `trigger` to the end of its "
+            "last, so a turn that proposes several next steps quotes them all",
+            default=False,
+        ),
     ],
     # Without a trigger nothing to judge, and without an upset customer no finding.
     quiet=lambda rule, screen, options, led: None if led and screen.may_be_upset() else [],
@@ -85,8 +98,26 @@ def check(
             why = f"The customer is upset ({mood.reason})." if mood and mood.upset else ""
             hit = hits[0]
             kind = hit.pattern.attrs.get("kind")
-            yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=why or None)
+            end = _span_end(hits) if options.get("span-all-triggers") else hit.end
+            yield convo.finding(rule, view, hit.start, end, kind=kind, detail=why or None)
         return
+
+
+#: How far (characters from the end of the quote so far) a further ``trigger`` may
+#: start and still be quoted with the first: the next step in the next sentence, not
+#: a link and a paragraph later.
+_SPAN_REACH = 60
+
+
+def _span_end(hits: list[Hit]) -> int:
+    """Where the quote of a turn's next steps ends: the first ``trigger``, extended
+    over each later one that starts within ``_SPAN_REACH`` characters of it."""
+    end = hits[0].end
+    for hit in sorted(hits[1:], key=lambda h: h.start):
+        if hit.start - end > _SPAN_REACH:
+            break
+        end = max(end, hit.end)
+    return end
 
 
 def _echoes(rule: Rule, convo: Conversation, view: TurnView, needed: int) -> bool:
