@@ -80,6 +80,16 @@ def quiet(screen: Screen, led: bool, threshold: int) -> list[Finding | Notice] |
             leads=False,
         ),
         GroupSpec(
+            "cut_off",
+            "customer",
+            False,
+            "marks of a customer turn broken off (a dash): an act of a `cut-in-kinds` "
+            "kind opening the agent's next turn, with more said after it, stops them "
+            "talking rather than doing the act",
+            leads=False,
+            at_end=True,
+        ),
+        GroupSpec(
             "template_upset",
             "agent",
             False,
@@ -100,6 +110,23 @@ def quiet(screen: Screen, led: bool, threshold: int) -> list[Finding | Notice] |
             "is wrong with a customer who is only a little upset",
             default=0,
         ),
+        OptionSpec(
+            "evidence",
+            str,
+            "which act a turn with several is quoted by: `first`, or `last` (where "
+            "the act that leaves the customer comes after the clause that says whose "
+            "job it is: \"that's billing, I'll transfer you\")",
+            choices=("first", "last"),
+            default="first",
+        ),
+        OptionSpec(
+            "cut-in-kinds",
+            list,
+            "kinds of act that, opening the agent's turn right after a customer turn "
+            "that broke off (`cut_off`) and followed by more in the same turn, are a "
+            'cut-in ("hold on, hold on, what\'s your number?"), not the act',
+            default=[],
+        ),
     ],
     quiet=lambda rule, screen, options, led: quiet(screen, led, _threshold(options)),
 )
@@ -113,13 +140,19 @@ def check(
     asked: set[str | None] = set()
     agent_before: set[str | None] = set()
     uncovered = False
+    cut_in_kinds = set(options.get("cut-in-kinds") or ())
+    broke_off = False
     for view in convo.views:
         if view.is_customer:
             if None not in asked:
                 asked |= _kinds(convo.hits(group(rule, view, "unless_customer_asked"), view))
+            found = group(rule, view, "cut_off") if cut_in_kinds else None
+            broke_off = found is not None and convo.tail_hit(found, view) is not None
             continue
         if not view.is_agent:
+            broke_off = False
             continue
+        after_cut_off, broke_off = broke_off, False
         # Hits first, their scope last: most triggers are excused, or come in a
         # turn that makes them right, and then no negation needs judging.
         excused = asked | agent_before
@@ -137,6 +170,8 @@ def check(
             if not raw:
                 continue
         hits = _unexcused(kept(rule, convo, view, "trigger"), excused)
+        if after_cut_off and hits:
+            hits = _without_cut_in(view.text, hits, cut_in_kinds)
         if not hits:
             continue
         mood = convo.mood_before(view.index, threshold)
@@ -166,10 +201,44 @@ def check(
                 "(the escalation detector has no concepts for it); not checked",
             )
         if mood.upset:
-            hit = hits[0]
+            hit = hits[-1] if options.get("evidence") == "last" else hits[0]
             detail = f"The customer is upset ({mood.reason})."
             kind = hit.pattern.attrs.get("kind")
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
+
+
+#: A cut-in opening starts within this many characters of the turn's start
+#: ("Sir, sir, hold on", "Uncle, uncle. Wait."), and its acts follow each other
+#: with at most this many characters between them ("Moment, Moment").
+_OPENING_REACH = 16
+_CHAIN_GAP = 3
+#: Word characters the turn must go on with after the opening for it to be a
+#: cut-in ("hold on, what's your number?"); a turn that is only "Hold on." parks.
+_MORE_SAID = 5
+
+
+def _without_cut_in(text: str, hits: list[Hit], kinds: set[str]) -> list[Hit]:
+    """``hits`` without the acts of ``kinds`` that open the turn and are followed
+    by more said: after a customer turn that broke off, "Ma'am, hold on, the
+    system is offline" and "哎您等会儿等会儿，您先说订单号" stop the customer
+    talking (an interruption), they do not park them on hold."""
+    chain: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, h.end)):
+        if hit.pattern.attrs.get("kind") not in kinds:
+            continue
+        if not chain:
+            if hit.start > _OPENING_REACH:
+                break
+        elif hit.start > chain[-1].end + _CHAIN_GAP:
+            break
+        chain.append(hit)
+    if not chain:
+        return hits
+    end = max(h.end for h in chain)
+    if sum(ch.isalnum() for ch in text[end:]) < _MORE_SAID:
+        return hits
+    dropped = {id(h) for h in chain}
+    return [h for h in hits if id(h) not in dropped]
 
 
 def _threshold(options: Mapping[str, Any]) -> int:
