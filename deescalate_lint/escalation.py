@@ -137,6 +137,12 @@ class EscalationDetector:
     #: ``[long_account]`` of detector.toml: ``min_words``, ``chars_per_word``,
     #: ``weight`` (empty: no bonus).
     long_account: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[exclaiming] one_mark``: one exclamation mark, which counts as
+    #: ``exclaiming`` only in a turn with a word-level signal (None: never).
+    one_mark: regex.Pattern[str] | None = None
+    #: ``[exclaiming] one_mark_ignores``: word-level signals that do not make a
+    #: turn's one mark count ("I need it ASAP!" is eager, not upset).
+    one_mark_ignores: frozenset[str] = frozenset()
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -159,6 +165,8 @@ class EscalationDetector:
             quiet_turns=int(data.get("persistence", {}).get("quiet_turns", 3)),
             skip_languages=dict(data.get("skip_languages", {})),
             long_account=dict(data.get("long_account", {})),
+            one_mark=_compiled(data.get("exclaiming", {}).get("one_mark")),
+            one_mark_ignores=frozenset(data.get("exclaiming", {}).get("one_mark_ignores", [])),
         )
 
     @cached_property
@@ -243,12 +251,34 @@ class EscalationDetector:
         # What the customer says about how it feels: not a measured sign, nor
         # a sign of the situation (``renews = false``: "my card was stolen").
         worded = sum(self.weight_of(s) for s in signals if s.kind not in MEASURED and s.renews)
+        felt = any(
+            s.kind not in MEASURED and s.renews and s.kind not in self.one_mark_ignores
+            for s in signals
+        )
+        mark = self._one_mark(text, signals) if felt and score < self.threshold else None
+        if mark is not None and not self.calms_down(convo, view):
+            # Not a thankful or relieved "!" ("Unglaublich schnell, danke!").
+            signals.append(mark)
+            score += self.weight_of(mark)
         words = self.long_account_words(text) if worded > 0 and score < self.threshold else 0
         if words:
             # Last, so a finding's message names the words first.
             signals.append(Signal(LONG_ACCOUNT, 0, 0, f"{words} words", self.long_weight))
             score += self.long_weight
         return Escalation(score, tuple(signals), self.threshold)
+
+    def _one_mark(self, text: str, signals: Sequence[Signal]) -> Signal | None:
+        """One exclamation mark (``one_mark``) in a turn not already exclaiming:
+        "It was a laptop, twenty-two hundred dollars!" with "still nothing" is
+        upset, where a "!" alone ("Hi! Quick question") is not."""
+        if self.one_mark is None or any(s.kind == "exclaiming" for s in signals):
+            return None
+        for found in self.one_mark.finditer(text):
+            # Not a mark a listed pattern already read ("Hören Sie mir zu!"):
+            # one "!" is never counted twice.
+            if not any(s.start <= found.start() <= s.end + 2 for s in signals):
+                return Signal("exclaiming", found.start(), found.end(), found.group())
+        return None
 
     @cached_property
     def long_weight(self) -> int:
@@ -300,6 +330,8 @@ class EscalationDetector:
                     total += max(0, int(hit.pattern.attrs.get("weight", default)))
         if total > 0 and self.long_account_words(view.text):
             total += max(0, self.long_weight)
+        if total > 0 and self.one_mark is not None and self.one_mark.search(view.text):
+            total += max(0, self.weights.get("exclaiming", 1))
         return total + self.measured_most(view.text)
 
     def measured(self, text: str, kinds: Sequence[str]) -> list[Signal]:
@@ -425,6 +457,10 @@ class EscalationDetector:
         if len(loud) >= float(self.shouting.get("min_share", 0.3)) * words:
             return loud[0].start(), loud[-1].end()
         return None
+
+
+def _compiled(pattern: str | None) -> regex.Pattern[str] | None:
+    return regex.compile(pattern) if pattern else None
 
 
 #: How many (text, kinds) results ``EscalationDetector.measured`` keeps before
