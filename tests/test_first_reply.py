@@ -65,9 +65,13 @@ def _opening(text: str, options: dict[str, object] | None = None) -> list[int]:
 
 
 def test_a_weak_sign_exclaimed_is_judged_from_the_first_turn() -> None:
-    assert _opening("It still doesn't work!") == [1]
+    assert _opening("Still nothing!") == [1]
+    assert _opening("Still nothing.") == []
+    assert _opening("Still nothing!", {"exclaimed-marks": []}) == []
+    # A detector signal with a "!" closing a sentence is upset for the detector
+    # itself (its `one_mark`, twentieth session), whatever the rule's option.
+    assert _opening("It still doesn't work!", {"exclaimed-marks": []}) == [1]
     assert _opening("It still doesn't work.") == []
-    assert _opening("It still doesn't work!", {"exclaimed-marks": []}) == []
 
 
 def test_an_exclaimed_turn_that_calms_down_is_not_judged() -> None:
