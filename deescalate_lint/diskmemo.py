@@ -68,6 +68,14 @@ def fingerprint(*sources: Path) -> str:
     return digest.hexdigest()
 
 
+#: Bytes of the digest a checked memo stores before each value.
+_DIGEST = 16
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
 def content_key(data: bytes) -> bytes:
     """The key of a value computed from ``data`` alone."""
     return hashlib.blake2b(data, digest_size=16).digest()
@@ -76,9 +84,14 @@ def content_key(data: bytes) -> bytes:
 class DiskMemo:
     """Values by key, read from one file on first use and written back at exit."""
 
-    def __init__(self, namespace: str, code: str) -> None:
+    def __init__(self, namespace: str, code: str, checked: bool = False) -> None:
         version = f"py{sys.version_info[0]}{sys.version_info[1]}"
         self.name = f"{namespace}-{version}-{code}.marshal"
+        #: Each value stored with a digest of its bytes, checked before use:
+        #: for values that C code builds objects from without checking them
+        #: (compiled regex code, automata), where a damaged byte on disk
+        #: would crash the process rather than raise.
+        self.checked = checked
         self._family = f"{namespace}-{version}-"
         self._stored: dict[Hashable, bytes] | None = None
         #: The folder the memo was read from, and is written back to.
@@ -110,6 +123,10 @@ class DiskMemo:
         found = self._load().get(key)
         if found is None:
             return _MISSING
+        if self.checked:
+            if len(found) < _DIGEST or _digest(found[_DIGEST:]) != found[:_DIGEST]:
+                return _MISSING
+            found = found[_DIGEST:]
         try:
             value = marshal.loads(found)
         except (EOFError, ValueError, TypeError):
@@ -121,9 +138,10 @@ class DiskMemo:
         """Store ``value`` under ``key`` (plain data; anything else is not kept)."""
         stored = self._load()
         try:
-            stored[key] = marshal.dumps(value)
+            data = marshal.dumps(value)
         except _UNSTORABLE:
             return
+        stored[key] = _digest(data) + data if self.checked else data
         self._used.add(key)
         self._dirty = True
         if not self._registered:

@@ -10,14 +10,18 @@ compiled code as bytes, group tables, required string). It is exactly what
 marshal in the disk memo, it is put back together in C (0.1 s for the same
 679), and nothing but that constructor runs on load.
 
-The memo file is named by the ``regex`` release and its compiler's source,
-whose opcode numbers the code bytes are in. A stored value that the
+The memo file is named by the ``regex`` release, its compiler's source
+(whose opcode numbers the code bytes are in) and its C extension build. The
+constructor trusts the code bytes it is given, so each stored value carries a
+digest that is checked before use (a damaged byte would otherwise crash the
+process, run after run). A value that fails the check or that the
 constructor refuses, or a ``regex`` without ``_pickled_data``, falls back to
 ``regex.compile``: the memo only ever saves time.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,9 @@ import regex
 from .diskmemo import DiskMemo, content_key, fingerprint
 
 #: Compiled patterns of this process, by source and flags.
-_COMPILED: dict[tuple[str, int], regex.Pattern[str]] = {}
+#: (``regex.DEFAULT_VERSION`` too: it changes what a pattern without a
+#: version flag means.)
+_COMPILED: dict[tuple[str, int, int], regex.Pattern[str]] = {}
 _MAX_COMPILED = 8192
 
 
@@ -35,7 +41,7 @@ def compile_pattern(source: str, flags: int = 0) -> regex.Pattern[str]:
     """``regex.compile(source, flags)``, from the disk memo when it has it.
 
     Raises ``regex.error`` as ``regex.compile`` does (nothing is stored then)."""
-    key = (source, flags)
+    key = (source, int(flags), regex.DEFAULT_VERSION)
     found = _COMPILED.get(key)
     if found is None:
         if len(_COMPILED) >= _MAX_COMPILED:
@@ -60,7 +66,8 @@ def _from_memo(source: str, flags: int) -> regex.Pattern[str]:
 
 
 def _key(source: str, flags: int) -> bytes:
-    return content_key(f"{int(flags)}\x00{source}".encode("utf-8", "surrogatepass"))
+    version = int(regex.DEFAULT_VERSION)
+    return content_key(f"{int(flags)}\x00{version}\x00{source}".encode("utf-8", "surrogatepass"))
 
 
 def _rebuilt(data: Any, source: str) -> regex.Pattern[str] | None:
@@ -70,13 +77,24 @@ def _rebuilt(data: Any, source: str) -> regex.Pattern[str] | None:
         return None
     try:
         pattern: regex.Pattern[str] = regex._regex.compile(*data)  # type: ignore[attr-defined]
-    except (TypeError, ValueError, OverflowError, AttributeError, regex.error):
+    except Exception:  # e.g. RuntimeError("invalid RE code"): compiled again instead
         return None
     return pattern
 
 
 @lru_cache(maxsize=1)
 def _memo() -> DiskMemo:
-    """The memo, named by the ``regex`` release and its compiler's source."""
+    """The memo, named by the ``regex`` release, its compiler's source and its C
+    extension (the code format's magic number and the built file's size and
+    time), and checked value by value (``DiskMemo.checked``): the C constructor
+    trusts the code it is given, and a damaged byte would crash the process."""
     core = Path(regex.__file__).with_name("_regex_core.py")
-    return DiskMemo("regexes", f"{fingerprint(core)}-{regex.__version__}")
+    c_module: Any = regex._regex
+    try:
+        built = os.stat(c_module.__file__)
+        build = f"{built.st_size}.{built.st_mtime_ns}"
+    except (AttributeError, OSError):
+        build = "unknown"
+    magic = f"{getattr(c_module, 'MAGIC', 0)}.{getattr(c_module, 'CODE_SIZE', 0)}"
+    code = fingerprint(core) + "-" + content_key(f"{magic}-{build}".encode()).hex()[:12]
+    return DiskMemo("regexes", f"{code}-{regex.__version__}", checked=True)

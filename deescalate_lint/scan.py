@@ -459,7 +459,7 @@ def _automata() -> DiskMemo:
 
     here = Path(__file__)
     code = fingerprint(here, here.with_name("literals.py"), Path(ahocorasick.__file__))
-    return DiskMemo("automata", code)
+    return DiskMemo("automata", code, checked=True)
 
 
 def _automaton(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -257,3 +258,21 @@ def test_a_large_file_keeps_only_what_this_process_used(
     kept = DiskMemo("unit", "v1")
     assert kept.get("new", lambda: "recomputed") == "y" * 400
     assert kept.get("old0", lambda: "recomputed") == "recomputed"
+
+
+def test_a_checked_memo_computes_again_when_a_stored_value_is_damaged(folder: Path) -> None:
+    """For values C code builds objects from (compiled regex code, automata):
+    a damaged byte is found by the value's digest instead of being used."""
+    first = DiskMemo("unit", "v1", checked=True)
+    first.get("key", lambda: b"compiled code" * 10)
+    first.flush()
+    path = folder / first.name
+    stored = marshal.loads(path.read_bytes())
+    damaged = bytearray(stored["key"])
+    damaged[-3] ^= 0x01
+    stored["key"] = bytes(damaged)
+    path.write_bytes(marshal.dumps(stored))
+    second = DiskMemo("unit", "v1", checked=True)
+    calls, compute = _counting(b"compiled code" * 10)
+    assert second.get("key", compute) == b"compiled code" * 10
+    assert calls == [1]

@@ -81,6 +81,9 @@ def test_every_example_match_is_a_literal_candidate(where: str) -> None:
         ),
         (r"f+u+c+k", {"fu"}),  # one of "fu", "uc", "ck": all required
         (r"a?(?:ha){2,}h*", {"haha"}),
+        # Literal white space inside a run of literals is squeezed too.
+        (r"not\ \ my\t\tfault", {"not my fault"}),
+        (r"(?:well|so)\ \ \ sorry", {"well sorry", "so sorry"}),
     ],
 )
 def test_squeezed_requirements(pattern: str, expected: set[str]) -> None:

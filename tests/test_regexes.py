@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from deescalate_lint import regexes
+from deescalate_lint import diskmemo, regexes
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -93,3 +94,48 @@ def test_a_pattern_that_does_not_compile_raises_and_is_not_stored(folder: Path) 
     with pytest.raises(regex.error):
         regexes.compile_pattern(r"(?:unclosed", 0)
     assert regexes._memo().peek(regexes._key(r"(?:unclosed", 0)) is None
+
+
+def test_a_damaged_stored_value_is_compiled_again_not_run(folder: Path) -> None:
+    """The C constructor trusts the code bytes it is given (one byte changed
+    crashed the process): each value's digest is checked before use. Run in a
+    fresh process, so a crash would fail the test instead of ending the run."""
+    source, flags = PATTERNS[0]
+    regexes.compile_pattern(source, flags)
+    regexes._memo().flush()
+    path = folder / regexes._memo().name
+    stored = marshal.loads(path.read_bytes())
+    key = regexes._key(source, flags)
+    # The first code word zeroed (it crashed the constructor), the digest left
+    # as it was: what a damaged disk block would look like.
+    data = regex.compile(source, flags)._pickled_data
+    damaged = marshal.dumps((*data[:2], b"\x00" + data[2][1:], *data[3:]))
+    digest = stored[key][: diskmemo._DIGEST] if regexes._memo().checked else b""
+    stored[key] = digest + damaged
+    path.write_bytes(marshal.dumps(stored))
+    script = f"""
+from deescalate_lint import regexes
+found = regexes.compile_pattern({source!r}, {int(flags)})
+print([(m.start(), m.end()) for m in found.finditer({TEXT!r})])
+"""
+    env = {**os.environ, "DEESCALATE_LINT_CACHE_DIR": str(folder), "PYTHONPATH": str(REPO)}
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    expected = [(m.start(), m.end()) for m in regex.compile(source, flags).finditer(TEXT)]
+    assert run.stdout.strip() == str(expected)
+
+
+def test_the_default_version_is_part_of_the_key(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a pattern without a version flag means depends on
+    ``regex.DEFAULT_VERSION`` (a set difference in version 1, a literal "--" in 0)."""
+    source = r"[[a-z]--[aeiou]]x"
+    version0 = regexes.compile_pattern(source)
+    assert version0.search("bx") is None
+    monkeypatch.setattr(regex, "DEFAULT_VERSION", regex.VERSION1)
+    version1 = regexes.compile_pattern(source)
+    assert version1.search("bx") is not None
+    assert version1.flags == regex.compile(source).flags
