@@ -245,3 +245,23 @@ def test_every_format_is_registered_and_works_on_empty_input(tmp_path: Path) -> 
             json.loads(run.stdout)
         if fmt == "junit":
             assert ET.fromstring(run.stdout).get("failures") == "0"
+
+
+def test_each_shipped_format_is_registered_by_the_module_named_for_it() -> None:
+    """Formats are imported on first use (``report/registry._SHIPPED``): the map
+    must name the module that registers each, and every shipped module's formats."""
+    import importlib
+    import pkgutil
+
+    from deescalate_lint import report
+    from deescalate_lint.report import registry
+
+    for module in pkgutil.iter_modules(report.__path__):
+        importlib.import_module(f"deescalate_lint.report.{module.name}")
+    shipped = {
+        name: write.__module__.rsplit(".", 1)[-1]
+        for name, write in registry._REGISTRY.items()
+        if write.__module__.startswith("deescalate_lint.report.")
+    }
+    assert shipped == registry._SHIPPED
+    assert report.formats() == sorted(registry._SHIPPED)

@@ -1,13 +1,13 @@
 """Reporters: the output formats, one module each, registered by name.
 
 ``reporter(name)(items, out, context)`` writes a run's items (``model.Linted``,
-in input order); see ``registry.py`` for the contract and ``positions.py``
-for how a template's findings get a line and column.
+in input order; the format's module is imported then, not here); see
+``registry.py`` for the contract and ``positions.py`` for how a template's
+findings get a line and column.
 """
 
 from __future__ import annotations
 
-from . import github, html, json_format, junit, sarif, text  # noqa: F401 - each registers its format
 from .positions import Position, located, position_in
 from .registry import ReportContext, Reporter, format_error, formats, register, reporter
 

@@ -8,12 +8,15 @@ inputs) travels with the results; ``context`` carries only the run's
 settings: its rules (SARIF metadata), colour, the tool's version.
 
 Why a module of its own, below every reporter: each reporter module
-registers itself with ``@register`` when imported, and ``report/__init__.py``
-imports them all at its top (the same style as ``readers/registry.py``).
+registers itself with ``@register`` when imported. The shipped ones are
+imported when their format is first asked for (``_SHIPPED``): a run writes
+one format, and importing them all (the HTML page's template, JUnit's
+``xml.etree``) was a few percent of a clean template's cold start.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
@@ -52,12 +55,28 @@ def register(name: str) -> Callable[[Reporter], Reporter]:
     return decorate
 
 
+#: The shipped formats, by the module (in this package) that registers each.
+_SHIPPED = {
+    "concise": "text",
+    "github": "github",
+    "html": "html",
+    "json": "json_format",
+    "jsonl": "json_format",
+    "junit": "junit",
+    "sarif": "sarif",
+    "text": "text",
+}
+
+
 def reporter(name: str) -> Reporter:
+    """The reporter of format ``name`` (KeyError: no such format)."""
+    if name not in _REGISTRY and name in _SHIPPED:
+        importlib.import_module(f"{__package__}.{_SHIPPED[name]}")
     return _REGISTRY[name]
 
 
 def formats() -> list[str]:
-    return sorted(_REGISTRY)
+    return sorted({*_REGISTRY, *_SHIPPED})
 
 
 def format_error(error: InputError) -> str:
