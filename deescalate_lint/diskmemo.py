@@ -14,6 +14,9 @@ process, as ruff keeps its cache.
   changed prefilter translator never reads an old answer.
 * A missing, unreadable, corrupt or unwritable cache only costs the time it
   would have saved: the memo then computes, and the result is the same.
+  Values that C code builds objects from without checking them (compiled
+  regex code, automata) are stored with a CRC-32 (``checked``): a damaged
+  byte there would crash the process instead of raising.
 * ``DEESCALATE_LINT_CACHE_DIR`` moves the folder (default: the user's cache
   folder, ``$XDG_CACHE_HOME/deescalate-lint`` or ``~/.cache/deescalate-lint``);
   ``DEESCALATE_LINT_NO_CACHE=1`` turns it off. Nothing is written beside the
