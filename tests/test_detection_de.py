@@ -337,11 +337,15 @@ def test_the_german_example_call_is_read_detected_and_judged_in_german() -> None
     assert not [r for r in results if not isinstance(r, (Finding, Notice))]
     assert {f.code for f in findings} == {
         *("DL101", "DL102", "DL103", "DL104", "DL105"),
-        *("DL106", "DL107"),  # bare "Moment, Moment" and apologies with no word for the customer
+        "DL106",  # apologies with no word for the customer
         "DL110",  # the first next step comes before any recap
     }
     assert {f.language for f in findings} == {"de"}
     assert {f.speaker for f in findings} == {"Mitarbeiter"}
+    # "Moment, Moment. Ich brauche erst mal Ihre Auftragsnummer." cuts in on a
+    # customer who broke off mid-sentence: an interruption, not a hold (escape's
+    # cut-in exception, eighteenth session).
+    assert {f.code for f in findings if f.turn == 2} == {"DL101", "DL106"}
 
 
 def test_the_german_example_chat_is_clean() -> None:
