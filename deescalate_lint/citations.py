@@ -35,14 +35,13 @@ before the passage, not in it).
 
 from __future__ import annotations
 
-import regex
-
 from .model import Citation
+from .regexes import compile_pattern
 
 HEADING_MAX = 110
 #: A sentence ends and more text follows it on the same line.
-_SENTENCE_BREAK = regex.compile(r"[.!?。！？][\"'”’»)）]*\s*\S")
-_CJK = regex.compile(r"[\p{Han}\p{Hangul}]")
+_SENTENCE_BREAK = compile_pattern(r"[.!?。！？][\"'”’»)）]*\s*\S")
+_CJK = compile_pattern(r"[\p{Han}\p{Hangul}]")
 #: Letters a key phrase needs at the least: "und" or "的" could be found anywhere.
 KEY_PHRASE_MIN = 4
 KEY_PHRASE_MIN_CJK = 2

@@ -41,9 +41,9 @@ if TYPE_CHECKING:
     from .languages import LanguageProfile
 
 #: ``{{name}}``: a concept reference (names are letters, digits and _).
-REFERENCE = regex.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+REFERENCE = compile_pattern(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 #: A pattern that is nothing but one concept reference.
-WHOLE_REFERENCE = regex.compile(r"\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*")
+WHOLE_REFERENCE = compile_pattern(r"\s*\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}\s*")
 #: A word edge that also works next to punctuation (as in patterns.py).
 _EDGE = r"(?!(?<=\w)\w)"
 #: Parts of a co-occurrence pattern in any order: at most this many (n! orders).

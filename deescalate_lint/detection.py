@@ -32,9 +32,10 @@ from typing import Any
 import regex
 
 from .languages import Languages, shipped_languages
+from .regexes import compile_pattern
 
-_WORD = regex.compile(r"[\p{L}']+")
-_LATIN_WORD = regex.compile(r"\p{Latin}+")
+_WORD = compile_pattern(r"[\p{L}']+")
+_LATIN_WORD = compile_pattern(r"\p{Latin}+")
 #: Kana means Japanese, which no shipped language is: its letters are counted
 #: so that Japanese (with its Han) is not taken for Chinese.
 _KANA = "Hiragana Katakana"
@@ -60,14 +61,14 @@ class Detection:
 
 
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
-_ASCII_RUNS = regex.compile(r"[\x00-\x7f]+")
+_ASCII_RUNS = compile_pattern(r"[\x00-\x7f]+")
 
 
 @lru_cache(maxsize=32)
 def _script_runs(script: str) -> regex.Pattern[str]:
     """Runs of one script's letters (``"Hiragana Katakana"``: of either)."""
     classes = "".join(f"\\p{{{name}}}" for name in script.split())
-    return regex.compile(f"[{classes}]+")
+    return compile_pattern(f"[{classes}]+")
 
 
 def script_counts(text: str, scripts: Sequence[str] = ()) -> dict[str, int]:
@@ -203,7 +204,7 @@ def _stopword_marks(languages: Languages) -> _Marks:
 
 
 #: A letter outside ASCII.
-_NON_ASCII_LETTER = regex.compile(r"[^\x00-\x7f\P{L}]")
+_NON_ASCII_LETTER = compile_pattern(r"[^\x00-\x7f\P{L}]")
 #: Bytes of a word (``_WORD`` on ASCII text) to themselves, lower-cased; all others to a space.
 _WORD_BYTES = bytes(
     c + 32 if 65 <= c <= 90 else c if (97 <= c <= 122 or c == 39) else 32 for c in range(256)
@@ -214,7 +215,7 @@ _WORD_BYTES = bytes(
 #: when they are not, or the other way round (İ folds to i and a combining dot):
 #: folding a text with one of them could move word edges. All lie in these
 #: ranges (tests/test_fast_paths.py checks every code point).
-_FOLDS_ACROSS_WORDS = regex.compile("[\u0130\u01f0\u0345\u0390-\u03b0\u1e96-\u1e99\u1f00-\u1fff]")
+_FOLDS_ACROSS_WORDS = compile_pattern("[\u0130\u01f0\u0345\u0390-\u03b0\u1e96-\u1e99\u1f00-\u1fff]")
 
 
 @lru_cache(maxsize=16)

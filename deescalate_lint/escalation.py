@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from .errors import RulePackError
+from .regexes import compile_pattern
 from .resources import read_toml, shipped_rules_dir
 
 if TYPE_CHECKING:
@@ -48,12 +49,12 @@ if TYPE_CHECKING:
 #: Words of cased letters only: a Han run with one capital ("苏A", a plate
 #: number in a Chinese turn) is not a shouted word, nor are the letters of a
 #: code with digits ("KFY4AOHGQ", an account id) or of a @handle or #tag.
-_CASED_WORD = regex.compile(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}\p{N}'_])")
+_CASED_WORD = compile_pattern(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\p{L}\p{N}'_])")
 #: The words of ``_CASED_WORD`` in capitals: every cased letter upper case, at
 #: least one (ß has no common capital: SCHEIßE is shouted), and not a mask of
 #: X's only ("XXXX-XXXX", a hidden phone or card number in an agent's turn).
 #: Possessive, so a long run of capitals is read once.
-_LOUD_WORD = regex.compile(
+_LOUD_WORD = compile_pattern(
     r"(?<![\p{L}\p{N}'@#_])(?!X++(?![\p{L}\p{N}'_]))(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])"
 )
 #: Signals measured in code, not listed as concepts.
@@ -62,9 +63,9 @@ MEASURED = ("shouting", "exclaiming", "emphasis")
 LONG_ACCOUNT = "long account"
 #: Characters of scripts written without spaces between words (or, Hangul,
 #: with few): counted per character, ``chars_per_word`` to a word.
-_DENSE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_DENSE = compile_pattern(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 #: A word of any other script (letters and digits).
-_SPACED_WORD = regex.compile(r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])[\p{L}\p{N}])+")
+_SPACED_WORD = compile_pattern(r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])[\p{L}\p{N}])+")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class EscalationDetector:
             weights=weights,
             shouting=shouting,
             emphasis=dict(data.get("emphasis", {})),
-            exclaiming=regex.compile(data.get("exclaiming", {}).get("pattern", "!{2,}")),
+            exclaiming=compile_pattern(data.get("exclaiming", {}).get("pattern", "!{2,}")),
             acronyms=frozenset(a.casefold() for a in shouting.get("acronyms", [])),
             calm_concept=str(data.get("persistence", {}).get("calm_concept", "calm_again")),
             build_up_turns=int(data.get("persistence", {}).get("build_up_turns", 3)),
@@ -460,7 +461,7 @@ class EscalationDetector:
 
 
 def _compiled(pattern: str | None) -> regex.Pattern[str] | None:
-    return regex.compile(pattern) if pattern else None
+    return compile_pattern(pattern) if pattern else None
 
 
 #: How many (text, kinds) results ``EscalationDetector.measured`` keeps before

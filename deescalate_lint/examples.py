@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 import regex
 
 from .model import Role, Transcript, Turn
+from .regexes import compile_pattern
 
 if TYPE_CHECKING:
     from .engine import Linter
 
-_LINE = regex.compile(
+_LINE = compile_pattern(
     r"^(?P<role>agent|customer)(?:\s*\[(?P<start>\d+(?:\.\d+)?)-(?P<end>\d+(?:\.\d+)?)\])?:\s?(?P<text>.*)$"
 )
-_MARK = regex.compile(r"\[\[(.+?)\]\]", regex.DOTALL)
+_MARK = compile_pattern(r"\[\[(.+?)\]\]", regex.DOTALL)
 
 
 @dataclass(frozen=True)

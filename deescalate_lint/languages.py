@@ -29,6 +29,7 @@ from .diskmemo import DiskMemo, content_key, fingerprint
 from .errors import RulePackError
 from .folds import FOLDS, fold_table, prepared_specs
 from .patterns import PatternGroup, specs_from_data
+from .regexes import compile_pattern
 from .resources import read_toml, shipped_rules_dir
 from .spellings import optional_apostrophes
 
@@ -211,7 +212,7 @@ class LanguageProfile:
 
     @cached_property
     def sentence_break_pattern(self) -> regex.Pattern[str] | None:
-        return regex.compile(self.sentence_break) if self.sentence_break else None
+        return compile_pattern(self.sentence_break) if self.sentence_break else None
 
 
 class _ConceptGroups(dict[str, PatternGroup]):
@@ -245,7 +246,7 @@ def quote_pattern(pairs: Sequence[QuotePair]) -> regex.Pattern[str] | None:
         guard = "" if pair.after_letter else r"(?<![\p{L}\p{N}])"
         need = f"(?=[^{c}\\n]{{0,400}}{pair.inner})" if pair.inner else ""
         parts.append(f"{guard}{o}{need}{body}[{c}]")
-    return regex.compile("|".join(parts)) if parts else None
+    return compile_pattern("|".join(parts)) if parts else None
 
 
 def _quote_pairs(where: str, data: Any) -> tuple[QuotePair, ...]:

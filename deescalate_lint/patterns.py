@@ -522,15 +522,15 @@ MAX_REREAD = 4
 #: global inline flags such as ``(?V1)`` or ``(?i)``, fuzzy matching
 #: (``{e<=1}``), and ``\K``; and a named back-reference to a group the
 #: pattern does not define itself (names may repeat across patterns).
-_NOT_ALONE = regex.compile(
+_NOT_ALONE = compile_pattern(
     r"\\(?:[1-9]|[GgKL])"  # \1, \G, \g<name>, \K, \L<list>
     r"|\(\?(?:P>|&|\(|[a-zA-Z0-9^-]*\))"  # (?P>n) (?&n) (?(1)..) (?i) (?V1) (?1)
     r"|(?<!\\)(?<!\\[pPN])\{[^}]*[a-zA-Z<>=]"  # fuzzy {e<=1}, not \p{Han} nor \{
 )
 #: A numbered back-reference (``\\1``), not an escaped backslash before a digit.
-_NUMBERED_REFERENCE = regex.compile(r"(?<!\\)(?:\\\\)*\\[1-9]")
+_NUMBERED_REFERENCE = compile_pattern(r"(?<!\\)(?:\\\\)*\\[1-9]")
 #: A named back-reference, ``(?P=name)``.
-_NAMED_REFERENCE = regex.compile(r"\(\?P=(\w+)\)")
+_NAMED_REFERENCE = compile_pattern(r"\(\?P=(\w+)\)")
 
 
 def _searchable_alone(body: str) -> bool:

@@ -58,6 +58,7 @@ import regex
 from . import literals
 from .diskmemo import DiskMemo, fingerprint
 from .literals import fold
+from .regexes import compile_pattern
 
 #: Counted repeats with a bound above this lose it (RE2 unrolls counted repeats).
 MAX_COUNT = 16
@@ -67,7 +68,7 @@ _NON_ASCII = r"\x{80}-\x{10FFFF}"
 #: ASCII character (ß -> ss, K (Kelvin sign) -> k, ﬁ -> fi...) all lie in these
 #: blocks (tests/test_prefilter.py checks every code point).
 SPECIAL_RANGES = ((0x80, 0x3000), (0xFB00, 0xFB50))
-_WORD = regex.compile(r"\w")
+_WORD = compile_pattern(r"\w")
 
 #: What the scan puts before and after each text (a character that is no word
 #: character, so the edges above hold at the text's ends too).
@@ -705,12 +706,12 @@ def _group_end(source: str, start: int) -> int | None:
     return None
 
 
-_COUNT = regex.compile(r"\{(?:(\d+)(,(\d*))?|,(\d+))\}")
-_SCOPED_CASE = regex.compile(r"-?i:")
-_FUZZY = regex.compile(r"\{[^}]*[a-zA-Z<>=]")
-_PROPERTY = regex.compile(r"\{\^?[\w .:=&-]+\}|[A-Za-z]")
-_NAMED = regex.compile(r"\{([^}]+)\}")
-_OCTAL = regex.compile(r"[0-7]{0,2}")
+_COUNT = compile_pattern(r"\{(?:(\d+)(,(\d*))?|,(\d+))\}")
+_SCOPED_CASE = compile_pattern(r"-?i:")
+_FUZZY = compile_pattern(r"\{[^}]*[a-zA-Z<>=]")
+_PROPERTY = compile_pattern(r"\{\^?[\w .:=&-]+\}|[A-Za-z]")
+_NAMED = compile_pattern(r"\{([^}]+)\}")
+_OCTAL = compile_pattern(r"[0-7]{0,2}")
 _SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "e": "\x1b"}
 #: Classes every character of which is a word character.
 _WORD_CLASSES = frozenset({r"\w", r"\d"})
@@ -718,10 +719,10 @@ _WORD_CLASSES = frozenset({r"\w", r"\d"})
 
 #: Plain literal text: no syntax character, no white space (``\\x20`` is written
 #: for a space; a literal space never reaches here, spaces are expanded first).
-_LITERAL_RUN = regex.compile(r"[^\\\[\](){}|.*+?^$#\s]+")
+_LITERAL_RUN = compile_pattern(r"[^\\\[\](){}|.*+?^$#\s]+")
 #: A repeat (``*``, ``+``, ``?``, ``{m,n}``) follows.
-_REPEATED = regex.compile(r"[*+?]|\{(?:\d+(?:,\d*)?|,\d+)\}")
-_SYNTAX_FREE = regex.compile(r"[0-9A-Za-z]*")
+_REPEATED = compile_pattern(r"[*+?]|\{(?:\d+(?:,\d*)?|,\d+)\}")
+_SYNTAX_FREE = compile_pattern(r"[0-9A-Za-z]*")
 
 
 def _escape_text(text: str) -> str:

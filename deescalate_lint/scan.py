@@ -37,9 +37,9 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -376,14 +376,13 @@ class _LiteralEngine:
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         key, index = _literal_index(entries)
-        counts = list(map(len, index.requirements))
+        counts = index.counts
         #: Per kind of text: an automaton of every needle, and by the number it
         #: yields for a needle, the numbers that needle stands for (entries it
         #: opens, later requirements it meets).
         self.automata = [
-            (folded, *_automaton(key, folded, needles))
-            for folded, needles in index.needles.items()
-            if needles
+            (folded, *_automaton(key, folded, partial(_needles, key, entries, folded)))
+            for folded in index.kinds
         ]
         #: Per entry: the numbers of its later requirements (empty: none).
         self.needs = [frozenset(numbers) for numbers in index.needs]
@@ -435,19 +434,65 @@ class _LiteralIndex(NamedTuple):
     always: tuple[int, ...]
 
 
-#: Literal indexes by their entries: working out every entry's needles was
-#: half of what was left of a clean template's cold start.
+class _LiteralPlan(NamedTuple):
+    """What a start needs of a literal index when the memo has its automata:
+    not its needles (20,000 strings and their numbers, whose reading was a
+    tenth of a clean template's cold start), which only building an automaton
+    reads (``_needles``)."""
+
+    #: Per entry: how many requirements it has.
+    counts: tuple[int, ...]
+    #: The kinds of text (folded or as is) that have needles: an automaton each.
+    kinds: tuple[bool, ...]
+    #: Per entry: the numbers of its later requirements (empty: none).
+    needs: tuple[tuple[int, ...], ...]
+    #: The entries with no useful needle: always left.
+    always: tuple[int, ...]
+
+
+#: Literal plans by their entries (and, under ``(key, "needles")``, the
+#: needles): working out every entry's needles was half of what was left of a
+#: clean template's cold start.
 _INDEXES = DiskMemo(
     "scanners", fingerprint(Path(__file__), Path(__file__).with_name("literals.py"))
 )
+#: The index last built in this process, by its key: a first start needs both
+#: its plan and its needles.
+_BUILT: dict[bytes, _LiteralIndex] = {}
 
 
-def _literal_index(entries: Sequence[Entry]) -> tuple[bytes, _LiteralIndex]:
-    """``_LiteralEngine``'s index of ``entries``, from the memo when it has it,
+def _literal_index(entries: Sequence[Entry]) -> tuple[bytes, _LiteralPlan]:
+    """``_LiteralEngine``'s plan for ``entries``, from the memo when it has it,
     and the key it is kept under."""
     key = content_key(marshal.dumps(tuple(entry.key() for entry in entries), 0))
-    stored: tuple[Any, ...] = _INDEXES.get(key, lambda: tuple(_build_literal_index(entries)))
-    return key, _LiteralIndex(*stored)
+    stored: tuple[Any, ...] = _INDEXES.get(key, lambda: tuple(_plan(_built(key, entries))))
+    return key, _LiteralPlan(*stored)
+
+
+def _needles(key: bytes, entries: Sequence[Entry], kind: bool) -> dict[str, tuple[int, ...]]:
+    """The needles of ``entries`` in one kind of text (folded or as is), from
+    the memo when it has them."""
+    found: dict[bool, dict[str, tuple[int, ...]]] = _INDEXES.get(
+        (key, "needles"), lambda: _built(key, entries).needles
+    )
+    return found[kind]
+
+
+def _built(key: bytes, entries: Sequence[Entry]) -> _LiteralIndex:
+    found = _BUILT.get(key)
+    if found is None:
+        _BUILT.clear()
+        found = _BUILT[key] = _build_literal_index(entries)
+    return found
+
+
+def _plan(index: _LiteralIndex) -> _LiteralPlan:
+    return _LiteralPlan(
+        tuple(map(len, index.requirements)),
+        tuple(kind for kind, needles in index.needles.items() if needles),
+        index.needs,
+        index.always,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -463,17 +508,24 @@ def _automata() -> DiskMemo:
 
 
 def _automaton(
-    key: bytes, folded: bool, needles: dict[str, tuple[int, ...]]
+    key: bytes, folded: bool, needles: Callable[[], dict[str, tuple[int, ...]]]
 ) -> tuple[Any, tuple[tuple[int, ...], ...]]:
-    """``numbered_automaton(needles)``, put back together from the memo when it has it."""
+    """``numbered_automaton(needles())``, put back together from the memo when it
+    has it (and its parts fit this ahocorasick: else built again)."""
     memo = _automata()
     stored = memo.peek((key, folded))
     if stored is not None:
         import ahocorasick
 
-        parts, numbers = stored
-        return ahocorasick.Automaton(*parts), numbers
-    automaton, numbers = numbered_automaton(needles)
+        try:
+            parts, numbers = stored
+            rebuilt = ahocorasick.Automaton(*parts)
+        except Exception:  # parts another build cannot read: built again below
+            rebuilt = None
+        # Parts it takes but cannot search with (a bare trie) are no automaton either.
+        if rebuilt is not None and rebuilt.kind == ahocorasick.AHOCORASICK:
+            return rebuilt, numbers
+    automaton, numbers = numbered_automaton(needles())
     memo.put((key, folded), (automaton.__reduce__()[1], numbers))
     return automaton, numbers
 

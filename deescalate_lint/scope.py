@@ -19,6 +19,7 @@ import regex
 
 from .languages import LanguageProfile
 from .nlp import Tokens
+from .regexes import compile_pattern
 
 #: The cue groups that give a verdict (the others only narrow the windows).
 VERDICT_GROUPS = ("negation_before", "negation_after", "hedge_before", "hedge_after")
@@ -131,7 +132,7 @@ def _chunks(count: int, back: bool) -> regex.Pattern[str]:
     loop over characters in Python."""
     space = "".join(_SPLIT).encode("unicode_escape").decode()
     chunk = f"[^{space}]*[{space}]*" if back else f"[{space}]*[^{space}]*"
-    return regex.compile(("(?r)" if back else "") + f"(?:{chunk}){{{count}}}")
+    return compile_pattern(("(?r)" if back else "") + f"(?:{chunk}){{{count}}}")
 
 
 def needles_prefilter(lang: LanguageProfile) -> bool:

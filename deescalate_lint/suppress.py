@@ -36,6 +36,7 @@ import regex
 
 from .codes import UNUSED
 from .model import Finding, Notice, Result, Role, Severity, Transcript
+from .regexes import compile_pattern
 
 #: DL900, as the table of engine codes describes it.
 UNUSED_CODE = UNUSED.code
@@ -45,7 +46,7 @@ ACTIONS = ("disable", "enable", "disable-next-line", "disable-line", "disable-fi
 MARKER = "deescalate-lint:"
 
 #: The three comment forms; group ``body`` is what follows ``deescalate-lint:``.
-DIRECTIVE = regex.compile(
+DIRECTIVE = compile_pattern(
     r"<!--[ \t]*deescalate-lint:(?P<body>[^\n]{0,500}?)-->"
     r"|\{\#[ \t]*deescalate-lint:(?P<body>[^\n]{0,500}?)\#\}"
     r"|^[ \t]*\#[ \t]*deescalate-lint:(?P<body>[^\n]{0,500})$",

@@ -22,6 +22,8 @@ from functools import cached_property
 
 import regex
 
+from .regexes import compile_pattern
+
 #: Apostrophe look-alikes and non-breaking spaces, made plain in one pass.
 _NORMALISE = str.maketrans(
     {
@@ -29,10 +31,10 @@ _NORMALISE = str.maketrans(
         **dict.fromkeys("\u00a0\u202f\u2007", " "),
     }
 )
-_TO_NORMALISE = regex.compile("[" + "".join(map(chr, _NORMALISE)) + "]")
+_TO_NORMALISE = compile_pattern("[" + "".join(map(chr, _NORMALISE)) + "]")
 _REPLACEMENTS = tuple((chr(code), str(new)) for code, new in _NORMALISE.items())
 
-PLACEHOLDER = regex.compile(
+PLACEHOLDER = compile_pattern(
     r"""
     \{\{.{0,200}?\}\}          # {{ name }}, {{ticket.requester.first_name}}
   | \{%.{0,200}?%\}            # {% if x %}

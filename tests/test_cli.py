@@ -143,3 +143,26 @@ def test_rule_unknown_is_an_error(tmp_path: Path) -> None:
     run = run_cli(["rule", "shouting"], tmp_path)
     assert run.returncode == 2
     assert "unknown rule 'shouting'" in run.stderr
+
+
+def test_the_quick_exit_still_flushes_every_line_and_writes_the_start_up_memo(
+    tmp_path: Path,
+) -> None:
+    """The command ends with ``os._exit`` (``cli.entry``): the exit handlers and
+    the streams' flush must have run first, or the memo and output would be lost."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEESCALATE_LINT_")}
+    env["DEESCALATE_LINT_CACHE_DIR"] = str(tmp_path / "memo")
+    template = tmp_path / "reply.txt"
+    template.write_text("I guarantee it will arrive tomorrow.\n" * 2000, encoding="utf-8")
+    done = run_cli([str(template), "--format", "jsonl", "--isolated"], env=env)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.splitlines()
+    assert done.stdout.endswith("\n") and len(lines) > 1
+    assert all(json.loads(line) for line in lines)
+    written = {path.name.split("-")[0] for path in (tmp_path / "memo").iterdir()}
+    assert written >= {"toml", "automata"}
+    assert run_cli(["--version"], env=env).returncode == 0
+    usage = run_cli(["--no-such-option", str(template)], env=env)
+    assert usage.returncode == 2 and "usage" in usage.stderr

@@ -188,11 +188,19 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("DEESCALATE_LINT_")}
     outputs = []
-    for extra in (
-        {"DEESCALATE_LINT_NO_CACHE": "1"},
-        {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
-        {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
+    for run, extra in enumerate(
+        (
+            {"DEESCALATE_LINT_NO_CACHE": "1"},
+            {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
+            {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
+            {"DEESCALATE_LINT_CACHE_DIR": str(tmp_path / "c")},
+        )
     ):
+        if run == 3:
+            # Automata lost, literal plans kept: the needles (kept apart from
+            # the plans, read only to build an automaton) build them again.
+            for automata in (tmp_path / "c").glob("automata-*"):
+                automata.unlink()
         done = subprocess.run(
             [
                 sys.executable,
@@ -212,7 +220,7 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
         )
         assert done.returncode == 1, done.stderr
         outputs.append(json.loads(done.stdout))
-    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == outputs[1] == outputs[2] == outputs[3]
     assert outputs[0], "the template should have findings"
     written = {path.name.split("-")[0] for path in (tmp_path / "c").iterdir()}
     assert {
@@ -224,6 +232,7 @@ def test_cold_runs_with_and_without_a_memo_give_the_same_output(tmp_path: Path) 
         "automata",
         "requirements",
         "prefilter",
+        "regexes",
     } <= written
     languages = {finding.get("language") for finding in outputs[0]} - {None}
     assert languages == {"en", "zh"}, languages
@@ -276,3 +285,18 @@ def test_a_checked_memo_computes_again_when_a_stored_value_is_damaged(folder: Pa
     calls, compute = _counting(b"compiled code" * 10)
     assert second.get("key", compute) == b"compiled code" * 10
     assert calls == [1]
+
+
+def test_a_stored_automaton_this_build_cannot_read_is_built_again(folder: Path) -> None:
+    """Parts that pass the memo's check but that ahocorasick refuses (another
+    build's layout) cost a rebuild, never an error."""
+    from deescalate_lint import scan
+
+    scan._automata.cache_clear()
+    try:
+        scan._automata().put((b"key", True), (([b"not an automaton"], 1, 2), ()))
+        automaton, numbers = scan._automaton(b"key", True, lambda: {"sorry": (3,)})
+        assert [value for _end, value in automaton.iter("so sorry")] == [0]
+        assert numbers == ((3,),)
+    finally:
+        scan._automata.cache_clear()

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-import regex
-
 from ..concepts import near_gaps
 from ..context import Conversation, TurnView
 from ..model import Notice
 from ..patterns import Hit, PatternGroup
+from ..regexes import compile_pattern
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -97,15 +96,15 @@ def group(rule: Rule, view: TurnView, name: str) -> PatternGroup | None:
 
 #: A period after a short capitalised word (Mr., Ms., Dr., Mag.) is an
 #: abbreviation, not a sentence end: "Ms. Moreno," is not a sentence.
-_OPENING = regex.compile(r"\s*((?:[^.;!?。！？\n]|(?<=\b\p{Lu}\p{Ll}{0,2})\.(?=[ \t]))+)")
+_OPENING = compile_pattern(r"\s*((?:[^.;!?。！？\n]|(?<=\b\p{Lu}\p{Ll}{0,2})\.(?=[ \t]))+)")
 #: Social-media handles the reply opens with (not words of the reply).
-_HANDLES = regex.compile(r"\s*(?:@[\w.\-]+[:,]?\s+)+")
+_HANDLES = compile_pattern(r"\s*(?:@[\w.\-]+[:,]?\s+)+")
 #: A first line that only greets: short, ending in a comma or colon.
-_SALUTATION = regex.compile(r"[^\n]{1,60}?[,:，：、]\s*")
+_SALUTATION = compile_pattern(r"[^\n]{1,60}?[,:，：、]\s*")
 #: Greetings in a row that ``opening`` steps over.
 _GREETINGS_SKIPPED = 3
 #: What may follow a greeting before the reply's words start.
-_AFTER_GREETING = regex.compile(r"[\s,:;.!?，：、；。！？~～]*")
+_AFTER_GREETING = compile_pattern(r"[\s,:;.!?，：、；。！？~～]*")
 #: Evidence quoting an agent's opening is cut to about this many characters.
 _OPENING_MAX = 60
 

@@ -52,11 +52,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import regex
-
 from ..context import Conversation, TurnView
 from ..escalation import Escalation, EscalationDetector
 from ..model import Finding, Notice, Role
+from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
 from .common import group, kept, opening
 
@@ -64,9 +63,9 @@ if TYPE_CHECKING:
     from ..rulepack import Rule
     from ..screen import Screen
 
-_LETTER = regex.compile(r"\p{L}")
-_HANDLE = regex.compile(r"@\S+")
-_DIGIT = regex.compile(r"\p{N}")
+_LETTER = compile_pattern(r"\p{L}")
+_HANDLE = compile_pattern(r"@\S+")
+_DIGIT = compile_pattern(r"\p{N}")
 #: A turn with this many digits is reading out a number (an account, an
 #: address), not explaining again how things stand.
 _NUMBER_DIGITS = 3

@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from ..context import Conversation
 from ..escalation import MEASURED, EscalationDetector
 from ..model import Finding, Notice, Role
+from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
 from .common import kept
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
 #: Hits at most this many characters apart, with no sentence end between, merge.
 MERGE_GAP = 40
-_SENTENCE_END = regex.compile(r"[.!?;\n。！？；]")
+_SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
 
 
 @register(

@@ -38,10 +38,9 @@ import itertools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from ..context import Conversation, TurnView
 from ..model import Finding, Notice, Role, Transcript
+from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
 from .common import group, notice, opening
 
@@ -49,9 +48,9 @@ if TYPE_CHECKING:
     from ..rulepack import Rule
     from ..screen import Screen
 
-_LETTER = regex.compile(r"\p{L}")
-_SPACED_WORDS = regex.compile(r"[\p{L}\p{N}'\-]+")
-_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_LETTER = compile_pattern(r"\p{L}")
+_SPACED_WORDS = compile_pattern(r"[\p{L}\p{N}'\-]+")
+_UNSPACED = compile_pattern(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 #: Average characters per word in writing without spaces (Chinese words are
 #: mostly one or two characters), so speaking rates compare across languages.
 _CHARS_PER_WORD = 1.6

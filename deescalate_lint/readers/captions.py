@@ -25,6 +25,7 @@ import regex
 
 from ..errors import InputError
 from ..model import Role, Transcript
+from ..regexes import compile_pattern
 from ..roles import SKIP, RoleTable
 from .common import Segment, merge_segments
 from .registry import ReadItem, register
@@ -32,15 +33,15 @@ from .source import Source
 from .text import parse_timestamp
 
 _TIME = r"(?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-_TIMING = regex.compile(rf"^\s*(?P<start>{_TIME})\s*-->\s*(?P<end>{_TIME})(?:\s|$)")
-_VOICE = regex.compile(r"<v(?:\.[\w.\-]+)*(?:\s+(?P<name>[^>]*))?>")
-_TAG = regex.compile(r"</?[A-Za-z][^>\n]*>|<\d[\d:.]*>|</>")
+_TIMING = compile_pattern(rf"^\s*(?P<start>{_TIME})\s*-->\s*(?P<end>{_TIME})(?:\s|$)")
+_VOICE = compile_pattern(r"<v(?:\.[\w.\-]+)*(?:\s+(?P<name>[^>]*))?>")
+_TAG = compile_pattern(r"</?[A-Za-z][^>\n]*>|<\d[\d:.]*>|</>")
 #: ``Name:`` at the start of a cue line: a short name without sentence punctuation.
-_NAME_PREFIX = regex.compile(
+_NAME_PREFIX = compile_pattern(
     r"^\s*(?:-\s*)?(?P<name>[^\s:：.!?<>\-\[\]][^:：.!?<>\n]{0,39}?)\s*[:：]\s+"
 )
-_VTT_HEADER = regex.compile(r"\A\ufeff?WEBVTT(?:[ \t]|\r?\n|\Z)")
-_SRT_START = regex.compile(rf"\A\ufeff?\s*\d+[ \t]*\r?\n[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}")
+_VTT_HEADER = compile_pattern(r"\A\ufeff?WEBVTT(?:[ \t]|\r?\n|\Z)")
+_SRT_START = compile_pattern(rf"\A\ufeff?\s*\d+[ \t]*\r?\n[ \t]*{_TIME}[ \t]*-->[ \t]*{_TIME}")
 
 
 def _looks_like_vtt(head: str) -> bool:

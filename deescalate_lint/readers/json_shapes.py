@@ -23,10 +23,9 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-import regex
-
 from ..errors import InputError
 from ..model import Transcript
+from ..regexes import compile_pattern
 from ..roles import RoleTable
 from .aws import transcript_from_aws
 from .canonical import plain_transcript, transcript_from_obj
@@ -39,7 +38,7 @@ from .vcon import is_vcon, transcript_from_vcon
 
 #: An object opening with a key, or a list opening with an object, a list or
 #: its end: JSON. ``[00:12] Agent: ...`` (a timestamped text transcript) is not.
-_JSON_START = regex.compile(r'\A\s*(?:\{\s*["}]|\[\s*[{\[\]])')
+_JSON_START = compile_pattern(r'\A\s*(?:\{\s*["}]|\[\s*[{\[\]])')
 
 
 def _looks_like_json(head: str) -> bool:
@@ -195,7 +194,7 @@ def _read_document(source: Source, roles: RoleTable, shape: str | None) -> Itera
 
 
 #: A ``"speaker"`` key (not inside a string: a quote there would be escaped).
-_SPEAKER_KEY = regex.compile(r'(?<!\\)"speaker"\s*:')
+_SPEAKER_KEY = compile_pattern(r'(?<!\\)"speaker"\s*:')
 
 
 def _speaker_lines(text: str, data: Any) -> list[int] | None:

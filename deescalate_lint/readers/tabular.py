@@ -47,10 +47,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
 from ..errors import ConfigError, InputError
 from ..model import METADATA_FIELDS, Role, Transcript, Turn, metadata
+from ..regexes import compile_pattern
 from ..roles import SKIP, RoleTable
 from .common import seconds
 from .registry import ReadItem, register
@@ -90,7 +89,7 @@ _COLUMNS = tuple(ALIASES)
 _DELIMITERS = (",", ";", "\t", "|")
 #: How many recent conversation ids are remembered to notice one coming back.
 SEEN_IDS_LIMIT = 100_000
-_CLOCK = regex.compile(r"^\d+(?::\d{1,2}){1,2}(?:[.,]\d+)?$")
+_CLOCK = compile_pattern(r"^\d+(?::\d{1,2}){1,2}(?:[.,]\d+)?$")
 
 
 @dataclass(frozen=True)

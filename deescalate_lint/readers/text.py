@@ -16,6 +16,7 @@ from functools import lru_cache
 import regex
 
 from ..model import Role, Transcript, Turn
+from ..regexes import compile_pattern
 from ..roles import SKIP, RoleTable
 from .registry import ReadItem, register
 from .source import Source
@@ -26,7 +27,7 @@ _TIMESTAMP = r"\[(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d+)?)\]"
 @lru_cache(maxsize=8)
 def _line_pattern(labels: tuple[str, ...]) -> regex.Pattern[str]:
     alternation = "|".join(regex.escape(label) for label in labels)
-    return regex.compile(
+    return compile_pattern(
         rf"^[ \t]*(?:{_TIMESTAMP}[ \t]*)?(?P<label>{alternation})"
         r"[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*[:：][ \t]?",
         regex.IGNORECASE,
