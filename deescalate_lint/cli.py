@@ -150,6 +150,8 @@ def entry() -> NoReturn:
         code = _exit_status(exc.code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with that descriptor closed: nothing to flush
+            continue
         try:
             stream.flush()
         except BrokenPipeError:  # the reader went away after our last write

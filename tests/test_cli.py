@@ -166,3 +166,32 @@ def test_the_quick_exit_still_flushes_every_line_and_writes_the_start_up_memo(
     assert run_cli(["--version"], env=env).returncode == 0
     usage = run_cli(["--no-such-option", str(template)], env=env)
     assert usage.returncode == 2 and "usage" in usage.stderr
+
+
+@pytest.mark.parametrize("closed", [1, 2], ids=["stdout", "stderr"])
+def test_a_closed_standard_stream_keeps_the_exit_status(tmp_path: Path, closed: int) -> None:
+    """Started with stdout or stderr closed, the command ends as ``sys.exit(main())``
+    did before the quick exit (a cold review's find): 0 for --version; for a
+    clean file 0 with stderr closed, 2 (an internal error, reported) with stdout closed."""
+    import os
+    import subprocess
+    import sys
+
+    clean = tmp_path / "clean.txt"
+    clean.write_text("agent: Thanks for waiting, your refund is on its way.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DEESCALATE_LINT_")}
+    env["DEESCALATE_LINT_CACHE_DIR"] = str(tmp_path / "memo")
+    on_clean = 0 if closed == 2 else 2
+    for args, expected in ((["--version"], 0), (["--isolated", str(clean)], on_clean)):
+        done = subprocess.run(
+            [sys.executable, "-m", "deescalate_lint.cli", *args],
+            preexec_fn=lambda: os.close(closed),
+            stdout=subprocess.PIPE if closed == 2 else None,
+            stderr=subprocess.PIPE if closed == 1 else None,
+            env=env,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == expected, (args, done.stderr)
+        assert "Traceback" not in (done.stderr or "")

@@ -105,6 +105,10 @@ _SALUTATION = compile_pattern(r"[^\n]{1,60}?[,:，：、]\s*")
 _GREETINGS_SKIPPED = 3
 #: What may follow a greeting before the reply's words start.
 _AFTER_GREETING = compile_pattern(r"[\s,:;.!?，：、；。！？~～]*")
+#: A subject line is a heading: this long at most, and no sentence ends in it
+#: with more words after (a date's "3.5." may close it).
+_SUBJECT_MAX = 150
+_SENTENCE_GOES_ON = compile_pattern(r"[.!?。！？]\s+\S")
 #: Evidence quoting an agent's opening is cut to about this many characters.
 _OPENING_MAX = 60
 
@@ -120,9 +124,15 @@ def opening(view: TurnView) -> tuple[int, int]:
     quote runs on past them to the first sentence a reader judges; it starts
     at the greeting all the same, as a reader (and a QA lead's label) names a
     reply by its first words, unless the greeting has a line of its own (a
-    quote stays on one line). Leading @handles are left out."""
-    handles = _HANDLES.match(view.text)  # "@mia.travels That's not..." on social media
-    match = _OPENING.match(view.text, handles.end() if handles else 0)
+    quote stays on one line). Leading @handles are left out, and so is the
+    subject line an email reply may open with (the language's ``subject_line``
+    concept: "Subject:", "Betreff:", "제목:"), a heading and not the reply's
+    words; a sentence that only introduces the agent or their team (the
+    ``self_introduction`` concept: "This is Anna from billing.", "○○몰
+    고객센터입니다.") is stepped over as a greeting is."""
+    first = _past_subject(view)  # "제목: RE: 환불 요청" on a line of its own
+    handles = _HANDLES.match(view.text, first)  # "@mia.travels That's not..." on social media
+    match = _OPENING.match(view.text, handles.end() if handles else first)
     begin = match.start(1) if match else None
     for _ in range(_GREETINGS_SKIPPED):  # "尊敬的客户：您好！", "Hello! Hi Bob,"
         if not match:
@@ -152,13 +162,38 @@ def opening(view: TurnView) -> tuple[int, int]:
     return begin, end
 
 
+def _past_subject(view: TurnView) -> int:
+    """Where the subject line a reply opens with ends; 0 when it opens with none
+    (or with a line that goes on into the reply's words, or the subject is all
+    there is to quote)."""
+    lang = view.profile
+    if lang is None or "subject_line" not in lang.concepts:
+        return 0
+    text = view.text
+    first = len(text) - len(text.lstrip())
+    line_end = text.find("\n", first)
+    if (
+        line_end < 0
+        or line_end - first > _SUBJECT_MAX
+        or _SENTENCE_GOES_ON.search(text, first, line_end)  # "Subject: Refund. We cannot..."
+        or _OPENING.match(text, line_end) is None  # nothing after it to quote
+    ):
+        return 0
+    hit = next(iter(lang.concept("subject_line").finditer(text[:line_end], first)), None)
+    return line_end if hit is not None and hit.start == first else 0
+
+
 def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
     """Where the reply's words start when ``text[start:end]`` (its first
     sentence) opens with a greeting that stands alone or ends in a comma or
     colon ("Hi Bob,", "王先生您好：", "안녕하세요 고객님,"); else None.
     ``end`` itself when the greeting is the whole sentence."""
     lang = view.profile
-    if lang is None or "greeting" not in lang.concepts:
+    if lang is None:
+        return None
+    if _whole_sentence(view, "self_introduction", start, end):  # "○○몰 고객센터입니다."
+        return end
+    if "greeting" not in lang.concepts:
         return None
     hit = next(iter(lang.concept("greeting").finditer(view.text[:end], start)), None)
     if hit is None or hit.start != start:
@@ -167,6 +202,16 @@ def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
     if rest >= end:
         return end
     return rest if any(c in view.text[hit.end : rest] for c in ",:，：、") else None
+
+
+def _whole_sentence(view: TurnView, concept: str, start: int, end: int) -> bool:
+    """Whether the language's ``concept`` is all of ``text[start:end]`` (but
+    its closing marks)."""
+    lang = view.profile
+    if lang is None or concept not in lang.concepts:
+        return False
+    hit = next(iter(lang.concept(concept).finditer(view.text[:end], start)), None)
+    return hit is not None and hit.start == start and _past_marks(view.text, hit.end, end) >= end
 
 
 def _past_marks(text: str, position: int, end: int | None = None) -> int:
