@@ -40,13 +40,16 @@ if TYPE_CHECKING:
     from ..screen import Screen
 
 
-def quiet(screen: Screen, led: bool, threshold: int) -> list[Finding | Notice] | None:
+def quiet(
+    screen: Screen, led: bool, threshold: int, bare: bool = False
+) -> list[Finding | Notice] | None:
     """Without a trigger, nothing to judge. With one, a finding needs an upset
-    customer, and a notice a template or a language the detector does not
-    cover: when none of them can be, nothing either."""
+    customer (or, with ``bare``, a reply that is only the act), and a notice a
+    template or a language the detector does not cover: when none of them can
+    be, nothing either."""
     if not led:
         return []
-    if screen.transcript.template or screen.may_be_upset(threshold):
+    if bare or screen.transcript.template or screen.may_be_upset(threshold):
         return None
     detector = EscalationDetector.default()
     if any(not detector.reads_language(lang) for lang in screen.languages(Role.AGENT)):
@@ -127,8 +130,18 @@ def quiet(screen: Screen, led: bool, threshold: int) -> list[Finding | Notice] |
             'cut-in ("hold on, hold on, what\'s your number?"), not the act',
             default=[],
         ),
+        OptionSpec(
+            "bare-kinds",
+            list,
+            "kinds of act that, when the agent's turn is that act and nothing more "
+            '("Hold on.", "Moment.", "稍等。"), are flagged whatever the detector says of '
+            "the customer's mood: a reply that is only the act is itself the brush-off",
+            default=[],
+        ),
     ],
-    quiet=lambda rule, screen, options, led: quiet(screen, led, _threshold(options)),
+    quiet=lambda rule, screen, options, led: quiet(
+        screen, led, _threshold(options), bool(options.get("bare-kinds"))
+    ),
 )
 def check(
     rule: Rule, convo: Conversation, options: Mapping[str, Any]
@@ -200,9 +213,15 @@ def check(
                 f"the customer's mood cannot be judged in language {view.language!r} "
                 "(the escalation detector has no concepts for it); not checked",
             )
-        if mood.upset:
+        bare = None
+        if not mood.upset and _alone(convo, view.index):
+            bare = _bare(view.turn.text, hits, options.get("bare-kinds"))
+        if mood.upset or bare is not None:
             hit = hits[-1] if options.get("evidence") == "last" else hits[0]
             detail = f"The customer is upset ({mood.reason})."
+            if bare is not None:
+                hit = bare
+                detail = "The whole reply is this act, with nothing said around it."
             kind = hit.pattern.attrs.get("kind")
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
 
@@ -239,6 +258,43 @@ def _without_cut_in(text: str, hits: list[Hit], kinds: set[str]) -> list[Hit]:
         return hits
     dropped = {id(h) for h in chain}
     return [h for h in hits if id(h) not in dropped]
+
+
+#: Letters and digits a reply may have besides the act and still be only the act
+#: ("Okay sir. Hold on.", "Moment, bitte."): more is a reply that says something.
+#: A Chinese character counts as a word's worth (``_HAN_WEIGHT``): "好的，稍等" is
+#: only the hold, "你等一哈，我看一下" gives a reason.
+_BARE_REST = 8
+_HAN_WEIGHT = 3
+
+
+def _bare(text: str, hits: list[Hit], kinds: Any) -> Hit | None:
+    """The act of one of ``kinds`` that is the whole reply ("Hetki.", "Bleiben Se
+    dran.", "잠시만 기다려 주세요"), with at most ``_BARE_REST`` letters or digits
+    around it; None when there is none, or the reply says more."""
+    wanted = set(kinds or ())
+    for hit in hits:
+        if hit.pattern.attrs.get("kind") not in wanted:
+            continue
+        rest = text[: hit.start] + text[hit.end :]
+        if sum(_weight(ch) for ch in rest) <= _BARE_REST:
+            return hit
+    return None
+
+
+def _alone(convo: Conversation, index: int) -> bool:
+    """Whether the agent turn at ``index`` starts the agent's reply to a customer
+    turn. In a chat split into messages ("let me check that." / "one moment
+    please") a message after the agent's own is not the whole reply."""
+    return index > 0 and convo.views[index - 1].is_customer
+
+
+def _weight(ch: str) -> int:
+    """How much one character of a reply says: 0 for punctuation and spaces,
+    ``_HAN_WEIGHT`` for a Chinese character, 1 for any other letter or digit."""
+    if not ch.isalnum():
+        return 0
+    return _HAN_WEIGHT if "\u3400" <= ch <= "\u9fff" else 1
 
 
 def _threshold(options: Mapping[str, Any]) -> int:
