@@ -223,6 +223,8 @@ def check(
                 hit = bare
                 detail = "The whole reply is this act, with nothing said around it."
             kind = hit.pattern.attrs.get("kind")
+            if bare is not None and f"{kind}-bare" in rule.messages:
+                kind = f"{kind}-bare"  # its own message: the customer may be calm
             yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
 
 
@@ -263,9 +265,11 @@ def _without_cut_in(text: str, hits: list[Hit], kinds: set[str]) -> list[Hit]:
 #: Letters and digits a reply may have besides the act and still be only the act
 #: ("Okay sir. Hold on.", "Moment, bitte."): more is a reply that says something.
 #: A Chinese character counts as a word's worth (``_HAN_WEIGHT``): "好的，稍等" is
-#: only the hold, "你等一哈，我看一下" gives a reason.
+#: only the hold, "你等一哈，我看一下" gives a reason; a Hangul syllable half that
+#: ("잠시만 기다려 주세요. 택배사가 늦어요." gives a reason).
 _BARE_REST = 8
 _HAN_WEIGHT = 3
+_HANGUL_WEIGHT = 2
 
 
 def _bare(text: str, hits: list[Hit], kinds: Any) -> Hit | None:
@@ -285,16 +289,23 @@ def _bare(text: str, hits: list[Hit], kinds: Any) -> Hit | None:
 def _alone(convo: Conversation, index: int) -> bool:
     """Whether the agent turn at ``index`` starts the agent's reply to a customer
     turn. In a chat split into messages ("let me check that." / "one moment
-    please") a message after the agent's own is not the whole reply."""
+    please") a message after the agent's own is not the whole reply. One
+    before the agent's next is (a hold, then the agent back after it): writers
+    label that hold, so a chat's "Hold on." / "I'm checking the tracking" is
+    flagged too (measured: requiring the next turn to be the customer's lost a
+    label on rounds 19 and 20 each)."""
     return index > 0 and convo.views[index - 1].is_customer
 
 
 def _weight(ch: str) -> int:
     """How much one character of a reply says: 0 for punctuation and spaces,
-    ``_HAN_WEIGHT`` for a Chinese character, 1 for any other letter or digit."""
+    ``_HAN_WEIGHT`` for a Chinese character, ``_HANGUL_WEIGHT`` for a Hangul
+    syllable, 1 for any other letter or digit."""
     if not ch.isalnum():
         return 0
-    return _HAN_WEIGHT if "\u3400" <= ch <= "\u9fff" else 1
+    if "\u3400" <= ch <= "\u9fff":
+        return _HAN_WEIGHT
+    return _HANGUL_WEIGHT if "\uac00" <= ch <= "\ud7a3" else 1
 
 
 def _threshold(options: Mapping[str, Any]) -> int:
