@@ -179,8 +179,7 @@ def _past_subject(view: TurnView) -> int:
         or _OPENING.match(text, line_end) is None  # nothing after it to quote
     ):
         return 0
-    hit = next(iter(lang.concept("subject_line").finditer(text[:line_end], first)), None)
-    return line_end if hit is not None and hit.start == first else 0
+    return line_end if _concept_at(view, "subject_line", first, line_end) else 0
 
 
 def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
@@ -188,15 +187,11 @@ def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
     sentence) opens with a greeting that stands alone or ends in a comma or
     colon ("Hi Bob,", "王先生您好：", "안녕하세요 고객님,"); else None.
     ``end`` itself when the greeting is the whole sentence."""
-    lang = view.profile
-    if lang is None:
-        return None
-    if _whole_sentence(view, "self_introduction", start, end):  # "○○몰 고객센터입니다."
+    intro = _concept_at(view, "self_introduction", start, end)  # "○○몰 고객센터입니다."
+    if intro is not None and _past_marks(view.text, intro.end, end) >= end:
         return end
-    if "greeting" not in lang.concepts:
-        return None
-    hit = next(iter(lang.concept("greeting").finditer(view.text[:end], start)), None)
-    if hit is None or hit.start != start:
+    hit = _concept_at(view, "greeting", start, end)
+    if hit is None:
         return None
     rest = _past_marks(view.text, hit.end, end)
     if rest >= end:
@@ -204,14 +199,15 @@ def _after_greeting(view: TurnView, start: int, end: int) -> int | None:
     return rest if any(c in view.text[hit.end : rest] for c in ",:，：、") else None
 
 
-def _whole_sentence(view: TurnView, concept: str, start: int, end: int) -> bool:
-    """Whether the language's ``concept`` is all of ``text[start:end]`` (but
-    its closing marks)."""
+def _concept_at(view: TurnView, concept: str, start: int, end: int) -> Hit | None:
+    """The first hit of the language's ``concept`` in ``text[start:end]`` when it
+    starts at ``start`` (the opening's greeting, introduction or subject);
+    None when it starts later, or the language has no such concept."""
     lang = view.profile
     if lang is None or concept not in lang.concepts:
-        return False
+        return None
     hit = next(iter(lang.concept(concept).finditer(view.text[:end], start)), None)
-    return hit is not None and hit.start == start and _past_marks(view.text, hit.end, end) >= end
+    return hit if hit is not None and hit.start == start else None
 
 
 def _past_marks(text: str, position: int, end: int | None = None) -> int:
