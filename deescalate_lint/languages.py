@@ -17,7 +17,7 @@ the docs, the benchmark, the evaluation and the tests all derive from it.
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -101,7 +101,7 @@ class LanguageProfile:
     ignore_case: bool
     #: How many tokens before/after a trigger a negation or hedge cue reaches.
     window: int
-    cues: dict[str, PatternGroup]
+    cues: _CueGroups
     #: Frequent function words, for telling Latin-script languages apart quickly.
     stopwords: frozenset[str]
     #: Speaker label (case-folded) -> agent / customer / skip.
@@ -235,6 +235,47 @@ class _ConceptGroups(dict[str, PatternGroup]):
         return group
 
 
+class _CueGroups(dict[str, PatternGroup]):
+    """A language's scope cues (negation, hedges, terminators), each compiled on
+    first use: only the languages a run reads need theirs (building all five
+    languages' was 4% of a clean template's cold start)."""
+
+    def __init__(
+        self,
+        where: str,
+        scope: Mapping[str, Any],
+        fold: str | None,
+        apostrophes: tuple[str, ...],
+        word_boundaries: bool,
+        ignore_case: bool,
+    ) -> None:
+        super().__init__()
+        self.where = where
+        self.scope = scope
+        self.fold = fold
+        self.apostrophes = apostrophes
+        self.word_boundaries = word_boundaries
+        self.ignore_case = ignore_case
+
+    def __missing__(self, name: str) -> PatternGroup:
+        if name not in _CUE_GROUPS:
+            raise KeyError(name)
+        specs = specs_from_data(self.where, name, self.scope.get(name, []))
+        group = PatternGroup.build(
+            f"{self.where} scope.{name}",
+            prepared_specs(specs, fold_table(self.fold), self.apostrophes),
+            self.word_boundaries,
+            self.ignore_case,
+        )
+        self[name] = group
+        return group
+
+    def build_all(self) -> None:
+        """Compile every cue now (a user's language: its mistakes stop the run at once)."""
+        for name in _CUE_GROUPS:
+            self[name]  # compiles and keeps it
+
+
 def quote_pattern(pairs: Sequence[QuotePair]) -> regex.Pattern[str] | None:
     """Quotations: each pair on one line, at most 400 characters inside
     (longer is more likely a stray mark than a quote)."""
@@ -306,17 +347,7 @@ def load_profile(
         known = ", ".join(sorted(FOLDS))
         raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
     apostrophes = optional_apostrophes(where, data.get("analysis", {}).get("optional_apostrophe"))
-    cues = {
-        name: PatternGroup.build(
-            f"{where} scope.{name}",
-            prepared_specs(
-                specs_from_data(where, name, scope.get(name, [])), fold_table(fold), apostrophes
-            ),
-            word_boundaries,
-            ignore_case,
-        )
-        for name in _CUE_GROUPS
-    }
+    cues = _CueGroups(where, scope, fold, apostrophes, word_boundaries, ignore_case)
     window = scope.get("window", 6)
     if not isinstance(window, int) or window < 1:
         raise RulePackError(where, "scope.window must be a positive whole number")
@@ -348,8 +379,65 @@ def load_profile(
         fold=fold,
         optional_apostrophe=apostrophes,
         concepts=concepts,
-        concept_files=dict(concept_files or {}),
+        concept_files=(
+            concepts.files
+            if concept_files is None and isinstance(concepts, ConceptLists)
+            else dict(concept_files or {})
+        ),
     )
+
+
+class ConceptLists(Mapping[str, Any]):
+    """A language's concept lists, from its concept files, read on first use.
+
+    Why: a run compiles only its inputs' languages, and reading every
+    language's concept files was a tenth of a clean English template's cold
+    start. A name defined twice is an error naming both files, raised when
+    the lists are first read (``load_languages`` reads a user's folders at once).
+    """
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = tuple(paths)
+        self._lists: dict[str, Any] | None = None
+        self._origin: dict[str, Path] = {}
+        #: The file each concept is defined in.
+        self.files: Mapping[str, Path] = _ConceptFiles(self)
+
+    def lists(self) -> dict[str, Any]:
+        if self._lists is None:
+            origin: dict[str, Path] = {}
+            self._lists = _concept_data((p for p in self.paths if p.is_file()), origin)
+            self._origin = origin
+        return self._lists
+
+    def origin(self) -> dict[str, Path]:
+        self.lists()
+        return self._origin
+
+    def __getitem__(self, name: str) -> Any:
+        return self.lists()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lists())
+
+    def __len__(self) -> int:
+        return len(self.lists())
+
+
+class _ConceptFiles(Mapping[str, Path]):
+    """``ConceptLists.files``: each concept's file, known once the lists are read."""
+
+    def __init__(self, lists: ConceptLists) -> None:
+        self._lists = lists
+
+    def __getitem__(self, name: str) -> Path:
+        return self._lists.origin()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lists.origin())
+
+    def __len__(self) -> int:
+        return len(self._lists.origin())
 
 
 def _concept_data(paths: Iterable[Path], origin: dict[str, Path] | None = None) -> dict[str, Any]:
@@ -433,9 +521,12 @@ def load_languages(extra_dirs: tuple[Path, ...] = ()) -> Languages:
         for root in roots:
             concept_files.append(root / "concepts" / f"{code}.toml")
             concept_files.extend(sorted((root / "concepts" / code).glob("*.toml")))
-        origin: dict[str, Path] = {}
-        concepts = _concept_data((p for p in concept_files if p.is_file()), origin)
-        profiles[code] = load_profile(path, concepts, origin)
+        concepts = ConceptLists(concept_files)
+        profiles[code] = load_profile(path, concepts)
+        if len(roots) > 1:
+            # A user's folder: its mistakes stop the run before its first input.
+            concepts.lists()
+            profiles[code].cues.build_all()
     return Languages(profiles)
 
 

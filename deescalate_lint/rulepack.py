@@ -9,7 +9,7 @@ Loading reads TOML only: a rule pack can never run code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -67,6 +67,44 @@ class LanguagePack:
 
     def group(self, name: str) -> PatternGroup | None:
         return self.groups.get(name)
+
+
+class LanguagePacks(Mapping[str, LanguagePack]):
+    """A rule's packs by language, each file read and checked on first use.
+
+    Why: a run reads only its inputs' languages. Reading every language's
+    packs (and their examples) was a tenth of a clean English template's cold
+    start. The languages are known from the file names, so ``languages``,
+    ``in`` and ``len`` read nothing; a pack's errors still name its file. Only
+    the shipped packs are read so (``load_rule(lazy=True)``): a user's packs are
+    read at once, so a mistake there stops the run before its first input.
+    """
+
+    def __init__(self, slug: str, logic: str, files: Mapping[str, Path], languages: Languages):
+        self.slug = slug
+        self.logic = logic
+        self.files = dict(files)
+        self.languages = languages
+        self._read: dict[str, LanguagePack] = {}
+
+    def __getitem__(self, code: str) -> LanguagePack:
+        found = self._read.get(code)
+        if found is None:
+            kind = logic_type(self.logic)
+            assert kind is not None  # checked when the rule was loaded
+            found = self._read[code] = _language_pack(
+                self.slug, self.files[code], kind, self.languages
+            )
+        return found
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 @dataclass(frozen=True)
@@ -165,10 +203,13 @@ def load_rule(
     directory: Path,
     languages: Languages | None = None,
     sources: Mapping[str, CitedDocument] | None = None,
+    lazy: bool = False,
 ) -> Rule:
     """One rule pack, checked against its logic type's declaration (errors name the file).
 
     ``sources`` are the documents it may cite (default: the shipped guidance).
+    ``lazy`` leaves each language's file to its first use (``LanguagePacks``):
+    for the shipped packs, which the test suite checks.
     """
     languages = languages or load_languages(())
     sources = sources if sources is not None else _sources()
@@ -201,12 +242,21 @@ def load_rule(
         isinstance(v, str) and v.strip() for v in skips.values()
     ):
         raise RulePackError(where, "skip_languages must map language codes to a reason")
-    packs = {}
+    files = {}
     for lang_file in sorted(directory.glob("*.toml")):
         if lang_file.name == "rule.toml":
             continue
-        pack = _language_pack(data["slug"], lang_file, kind, languages)
-        packs[pack.language] = pack
+        if lang_file.stem not in languages:
+            raise RulePackError(
+                str(lang_file),
+                f"no language profile for {lang_file.stem!r} "
+                "(language files are named <code>.toml)",
+            )
+        files[lang_file.stem] = lang_file
+    packs = LanguagePacks(data["slug"], data["logic"], files, languages)
+    if not lazy:
+        for code in packs:
+            packs[code]  # reads and checks the file now
     both = set(packs) & set(skips)
     if both:
         raise RulePackError(where, f"skip_languages names covered language(s): {sorted(both)}")
@@ -297,10 +347,6 @@ def _language_pack(slug: str, path: Path, kind: LogicType, languages: Languages)
     if unknown:
         raise RulePackError(where, f"unknown key(s): {', '.join(sorted(unknown))}")
     language = path.stem
-    if language not in languages:
-        raise RulePackError(
-            where, f"no language profile for {language!r} (language files are named <code>.toml)"
-        )
     examples = data.get("examples", {})
     flag = examples.get("should_flag", [])
     clean = examples.get("should_not_flag", [])
@@ -395,4 +441,6 @@ def language_roots(extra_dirs: Iterable[Path]) -> tuple[Path, ...]:
 @lru_cache(maxsize=1)
 def _shipped_rules() -> tuple[Rule, ...]:
     languages = load_languages(())
-    return tuple(load_rule(d, languages) for d in rule_directories([shipped_rules_dir()]))
+    return tuple(
+        load_rule(d, languages, lazy=True) for d in rule_directories([shipped_rules_dir()])
+    )

@@ -17,7 +17,6 @@ reported as an error naming it, and the rest of the file is still linted.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -196,4 +195,7 @@ def _looks_like_name(text: str) -> bool:
 
 
 def _strip_tags(text: str) -> str:
-    return html.unescape(_TAG.sub("", text))
+    # Imported here: only caption files need it, and every run imports this module.
+    from html import unescape
+
+    return unescape(_TAG.sub("", text))
