@@ -1,6 +1,6 @@
 """The phrase logic's `answer` group: a dare ("Go ahead", 投吧) is hostile only as
 the reply to a customer turn with a threat (an `answered` phrase or one of the
-detector's `answer-signals`)."""
+detector's `answer-signals`); and `evidence-next-sentence`."""
 
 from __future__ import annotations
 
@@ -44,4 +44,14 @@ def test_answer_signals_widens_what_counts_as_the_threat() -> None:
     assert _hostile(customer, "Go ahead.") == []
     assert _hostile(customer, "Go ahead.", **{"answer-signals": ["threat", "anger"]}) == [
         "Go ahead"
+    ]
+
+
+def test_evidence_runs_on_to_the_end_of_the_next_sentence() -> None:
+    # hostile-tone sets evidence-next-sentence: the put-down and the sentence after it.
+    agent = "Don't talk to me like that. Maybe learn some manners first. Anything else?"
+    found = _hostile("already sent it 3 times, are you blind", agent)
+    assert found == ["Don't talk to me like that. Maybe learn some manners first."]
+    assert _hostile("are you blind", agent, **{"evidence-next-sentence": False}) == [
+        "Don't talk to me like that"
     ]

@@ -65,6 +65,14 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
             default=False,
         ),
         OptionSpec(
+            "evidence-next-sentence",
+            bool,
+            "a finding's evidence runs on to the end of the sentence after the one "
+            "it ends in (an outburst goes on past its first put-down: \"Don't talk "
+            'to me like that. Learn some manners first.")',
+            default=False,
+        ),
+        OptionSpec(
             "answer-signals",
             list,
             "the escalation detector's signals, one of which (or an `answered` phrase) "
@@ -97,7 +105,8 @@ def check(
         if detector is not None:
             spans += [(s.start, s.end, s.kind) for s in detector.measured(view.text, measured)]
             spans.sort(key=lambda span: span[:2])
-        for run in merge_close(spans, view.text, across=options["merge-across-sentences"]):
+        runs = merge_close(spans, view.text, across=options["merge-across-sentences"])
+        for number, run in enumerate(runs):
             kinds = list(dict.fromkeys(span[2] for span in run))
             # One act in one stretch of words, but every behaviour in it named:
             # "Calm down, that's not my fault" dismisses feelings and deflects.
@@ -108,6 +117,9 @@ def check(
             ]
             detail = " ".join(f"Also: {m}" for m in also) or None
             end = max(span[1] for span in run)
+            if options["evidence-next-sentence"]:
+                limit = runs[number + 1][0][0] if number + 1 < len(runs) else len(view.text)
+                end = next_sentence_end(view, end, limit)
             yield convo.finding(rule, view, run[0][0], end, kind=kinds[0], detail=detail)
 
 
@@ -136,6 +148,20 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
 
 
 Span = tuple[int, int, Any]
+
+
+def next_sentence_end(view: TurnView, end: int, limit: int) -> int:
+    """The end of the sentence after the one ``end`` falls in (trailing spaces
+    left out), at most ``limit`` (where the turn's next finding starts); ``end``
+    itself when that sentence is the turn's last."""
+    sentences = view.tokens().sentences
+    at = next((i for i, (s0, s1) in enumerate(sentences) if s0 <= max(end - 1, 0) < s1), None)
+    if at is None or at + 1 >= len(sentences):
+        return end
+    stop = min(sentences[at + 1][1], limit)
+    while stop > end and view.text[stop - 1].isspace():
+        stop -= 1
+    return max(end, stop)
 
 
 def merge_close(
