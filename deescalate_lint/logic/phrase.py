@@ -9,10 +9,10 @@ kind's message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..context import Conversation
+from ..context import Conversation, TurnView
 from ..escalation import MEASURED, EscalationDetector
 from ..model import Finding, Notice, Role
 from ..regexes import compile_pattern
@@ -30,7 +30,25 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
 
 @register(
     "phrase",
-    groups=[GroupSpec("trigger", "agent", True, "the phrases that are the behaviour")],
+    groups=[
+        GroupSpec("trigger", "agent", True, "the phrases that are the behaviour"),
+        GroupSpec(
+            "answer",
+            "agent",
+            False,
+            "phrases that are the behaviour only as the reply to a customer turn "
+            'holding an `answered` phrase or one of `answer-signals` ("go ahead" '
+            'after "I\'ll report you")',
+        ),
+        GroupSpec(
+            "answered",
+            "customer",
+            False,
+            "what a customer says that an `answer` phrase replies to (a threat: "
+            "a complaint, a review, a lawyer, leaving)",
+            leads=False,
+        ),
+    ],
     options=[
         OptionSpec(
             "measured-signals",
@@ -46,12 +64,31 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
             "between them (a run of put-downs in a row is one act)",
             default=False,
         ),
+        OptionSpec(
+            "evidence-next-sentence",
+            bool,
+            "a finding's evidence runs on to the end of the sentence after the one "
+            "it ends in (an outburst goes on past its first put-down: \"Don't talk "
+            'to me like that. Learn some manners first.")',
+            default=False,
+        ),
+        OptionSpec(
+            "answer-signals",
+            list,
+            "the escalation detector's signals, one of which (or an `answered` phrase) "
+            "the customer's last turn before an agent turn must hold for the turn's "
+            "`answer` phrases to count",
+            choices_from=lambda: tuple(EscalationDetector.default().weights),
+            default=[],
+        ),
     ],
     doc="Flags each `trigger` in an agent turn, unless a negation or hedge cue "
     "governs it (the rule's `vetoes`); hits close together in one sentence are one "
     "finding (`merge-across-sentences`: in consecutive sentences too). "
     "`measured-signals` adds the escalation detector's measured signals "
-    "(mostly capitals) on the agent's own turns.",
+    "(mostly capitals) on the agent's own turns; `answer` phrases count only "
+    "in reply to a customer turn holding an `answered` phrase or one of "
+    "`answer-signals`.",
     quiet=lambda rule, screen, options, led: None if led else quiet(screen, options),
 )
 def check(
@@ -61,11 +98,15 @@ def check(
     detector = EscalationDetector.default() if measured else None
     for view in convo.agent_views():
         hits = kept(rule, convo, view, "trigger")
+        answers = kept(rule, convo, view, "answer")
+        if answers and answered(rule, convo, view, options["answer-signals"]):
+            hits = sorted([*hits, *answers], key=lambda h: (h.start, h.end))
         spans = [(h.start, h.end, h.pattern.attrs.get("kind")) for h in hits]
         if detector is not None:
             spans += [(s.start, s.end, s.kind) for s in detector.measured(view.text, measured)]
             spans.sort(key=lambda span: span[:2])
-        for run in merge_close(spans, view.text, across=options["merge-across-sentences"]):
+        runs = merge_close(spans, view.text, across=options["merge-across-sentences"])
+        for number, run in enumerate(runs):
             kinds = list(dict.fromkeys(span[2] for span in run))
             # One act in one stretch of words, but every behaviour in it named:
             # "Calm down, that's not my fault" dismisses feelings and deflects.
@@ -76,7 +117,24 @@ def check(
             ]
             detail = " ".join(f"Also: {m}" for m in also) or None
             end = max(span[1] for span in run)
+            if options["evidence-next-sentence"]:
+                limit = runs[number + 1][0][0] if number + 1 < len(runs) else len(view.text)
+                end = next_sentence_end(view, end, limit)
             yield convo.finding(rule, view, run[0][0], end, kind=kinds[0], detail=detail)
+
+
+def answered(rule: Rule, convo: Conversation, view: TurnView, signals: Sequence[str]) -> bool:
+    """Whether the customer's last turn before ``view`` holds an ``answered``
+    phrase (not negated) or one of the detector's ``signals``."""
+    before = [v for v in convo.customer_views() if v.index < view.index]
+    if not before:
+        return False
+    if kept(rule, convo, before[-1], "answered"):
+        return True
+    if not signals:
+        return False
+    found = EscalationDetector.default().assess(convo, before[-1]).signals
+    return any(signal.kind in signals for signal in found)
 
 
 def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] | None:
@@ -90,6 +148,20 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
 
 
 Span = tuple[int, int, Any]
+
+
+def next_sentence_end(view: TurnView, end: int, limit: int) -> int:
+    """The end of the sentence after the one ``end`` falls in (trailing spaces
+    left out), at most ``limit`` (where the turn's next finding starts); ``end``
+    itself when that sentence is the turn's last."""
+    sentences = view.tokens().sentences
+    at = next((i for i, (s0, s1) in enumerate(sentences) if s0 <= max(end - 1, 0) < s1), None)
+    if at is None or at + 1 >= len(sentences):
+        return end
+    stop = min(sentences[at + 1][1], limit)
+    while stop > end and view.text[stop - 1].isspace():
+        stop -= 1
+    return max(end, stop)
 
 
 def merge_close(
