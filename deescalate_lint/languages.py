@@ -235,10 +235,15 @@ class _ConceptGroups(dict[str, PatternGroup]):
         return group
 
 
-class _CueGroups(dict[str, PatternGroup]):
+class _CueGroups(Mapping[str, PatternGroup]):
     """A language's scope cues (negation, hedges, terminators), each compiled on
     first use: only the languages a run reads need theirs (building all five
-    languages' was 4% of a clean template's cold start)."""
+    languages' was 4% of a clean template's cold start).
+
+    A mapping of every cue group, as the plain dict it replaces was: ``in``,
+    ``len`` and the names compile nothing, ``values()`` and ``items()`` compile
+    them all (the tests that check every shipped pattern iterate them).
+    """
 
     def __init__(
         self,
@@ -249,15 +254,19 @@ class _CueGroups(dict[str, PatternGroup]):
         word_boundaries: bool,
         ignore_case: bool,
     ) -> None:
-        super().__init__()
         self.where = where
         self.scope = scope
         self.fold = fold
         self.apostrophes = apostrophes
         self.word_boundaries = word_boundaries
         self.ignore_case = ignore_case
+        #: The groups compiled so far.
+        self.built: dict[str, PatternGroup] = {}
 
-    def __missing__(self, name: str) -> PatternGroup:
+    def __getitem__(self, name: str) -> PatternGroup:
+        found = self.built.get(name)
+        if found is not None:
+            return found
         if name not in _CUE_GROUPS:
             raise KeyError(name)
         specs = specs_from_data(self.where, name, self.scope.get(name, []))
@@ -267,8 +276,17 @@ class _CueGroups(dict[str, PatternGroup]):
             self.word_boundaries,
             self.ignore_case,
         )
-        self[name] = group
-        return group
+        # The first one kept wins: threads asking at once all get the same group.
+        return self.built.setdefault(name, group)
+
+    def __contains__(self, name: object) -> bool:
+        return name in _CUE_GROUPS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_CUE_GROUPS)
+
+    def __len__(self) -> int:
+        return len(_CUE_GROUPS)
 
     def build_all(self) -> None:
         """Compile every cue now (a user's language: its mistakes stop the run at once)."""
@@ -330,9 +348,15 @@ def _roles(where: str, data: Any) -> dict[str, str]:
 
 
 def load_profile(
-    path: Path, concepts: Mapping[str, Any], concept_files: Mapping[str, Path] | None = None
+    path: Path,
+    concepts: Mapping[str, Any],
+    concept_files: Mapping[str, Path] | None = None,
+    build_cues: bool = False,
 ) -> LanguageProfile:
-    """Read one language file (and its concepts); errors name the file."""
+    """Read one language file (and its concepts); errors name the file.
+
+    ``build_cues`` compiles the scope cues now (a user's folder), where they
+    were always compiled, so its first mistake is still the one reported."""
     data = read_toml(path)
     where = str(path)
     unknown = set(data) - _LANGUAGE_KEYS
@@ -348,6 +372,8 @@ def load_profile(
         raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
     apostrophes = optional_apostrophes(where, data.get("analysis", {}).get("optional_apostrophe"))
     cues = _CueGroups(where, scope, fold, apostrophes, word_boundaries, ignore_case)
+    if build_cues:
+        cues.build_all()
     window = scope.get("window", 6)
     if not isinstance(window, int) or window < 1:
         raise RulePackError(where, "scope.window must be a positive whole number")
@@ -404,11 +430,14 @@ class ConceptLists(Mapping[str, Any]):
         self.files: Mapping[str, Path] = _ConceptFiles(self)
 
     def lists(self) -> dict[str, Any]:
-        if self._lists is None:
+        found = self._lists
+        if found is None:
             origin: dict[str, Path] = {}
-            self._lists = _concept_data((p for p in self.paths if p.is_file()), origin)
+            found = _concept_data((p for p in self.paths if p.is_file()), origin)
+            # The files first: a thread that sees the lists must see where each is from.
             self._origin = origin
-        return self._lists
+            self._lists = found
+        return found
 
     def origin(self) -> dict[str, Path]:
         self.lists()
@@ -522,11 +551,12 @@ def load_languages(extra_dirs: tuple[Path, ...] = ()) -> Languages:
             concept_files.append(root / "concepts" / f"{code}.toml")
             concept_files.extend(sorted((root / "concepts" / code).glob("*.toml")))
         concepts = ConceptLists(concept_files)
-        profiles[code] = load_profile(path, concepts)
-        if len(roots) > 1:
-            # A user's folder: its mistakes stop the run before its first input.
+        # A user's folder: its mistakes stop the run before its first input, the
+        # concepts' before the language file's, as when everything was read at once.
+        user = len(roots) > 1
+        if user:
             concepts.lists()
-            profiles[code].cues.build_all()
+        profiles[code] = load_profile(path, concepts, build_cues=user)
     return Languages(profiles)
 
 

@@ -92,9 +92,10 @@ class LanguagePacks(Mapping[str, LanguagePack]):
         if found is None:
             kind = logic_type(self.logic)
             assert kind is not None  # checked when the rule was loaded
-            found = self._read[code] = _language_pack(
-                self.slug, self.files[code], kind, self.languages
-            )
+            read = _language_pack(self.slug, self.files[code], kind, self.languages)
+            # The first one kept wins: threads reading a language at once all get
+            # the same pack (the screen knows its groups by identity).
+            found = self._read.setdefault(code, read)
         return found
 
     def __contains__(self, code: object) -> bool:
@@ -242,7 +243,7 @@ def load_rule(
         isinstance(v, str) and v.strip() for v in skips.values()
     ):
         raise RulePackError(where, "skip_languages must map language codes to a reason")
-    files = {}
+    packs = LanguagePacks(data["slug"], data["logic"], {}, languages)
     for lang_file in sorted(directory.glob("*.toml")):
         if lang_file.name == "rule.toml":
             continue
@@ -252,11 +253,10 @@ def load_rule(
                 f"no language profile for {lang_file.stem!r} "
                 "(language files are named <code>.toml)",
             )
-        files[lang_file.stem] = lang_file
-    packs = LanguagePacks(data["slug"], data["logic"], files, languages)
-    if not lazy:
-        for code in packs:
-            packs[code]  # reads and checks the file now
+        packs.files[lang_file.stem] = lang_file
+        if not lazy:
+            # Read and checked now, file by file: the first broken one is reported.
+            packs[lang_file.stem]
     both = set(packs) & set(skips)
     if both:
         raise RulePackError(where, f"skip_languages names covered language(s): {sorted(both)}")

@@ -52,3 +52,25 @@ def test_span_all_triggers_quotes_every_next_step_of_the_turn() -> None:
     assert [f.evidence for f in linter.lint(transcript)] == [
         "I'll send an engineer today. Please also DM"
     ]
+
+
+def test_content_words_read_letters_as_the_standard_re_did() -> None:
+    """The letter class moved from ``re`` to ``regex`` (the pattern memo), whose
+    ``\\w`` also holds combining marks: a decomposed "café" must stay a
+    four-letter word (no content word), as it was."""
+    import re
+    import sys
+    import unicodedata
+
+    from deescalate_lint.logic.absent_before import _LETTERS, content_words
+
+    reference = re.compile(r"[^\W\d_\u4e00-\u9fff\uac00-\ud7a3]")
+    differ = [
+        hex(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) not in ("Cn", "Cs")
+        and bool(reference.fullmatch(chr(c))) != bool(_LETTERS.fullmatch(chr(c) * 5))
+    ]
+    assert not differ, differ[:20]
+    decomposed = unicodedata.normalize("NFD", "the café, naïve")
+    assert content_words(decomposed) == set()

@@ -34,7 +34,7 @@ _PROBE = textwrap.dedent(
     packs = sorted({code for rule in linter.rules for code in rule.packs._read})
     profiles = shipped_languages().profiles.values()
     concepts = sorted(p.code for p in profiles if p.concepts._lists is not None)
-    cues = sorted(p.code for p in profiles if len(p.cues))
+    cues = sorted(p.code for p in profiles if p.cues.built)
     print(json.dumps({"packs": packs, "concepts": concepts, "cues": cues}))
     """
 )
@@ -80,16 +80,70 @@ def test_each_lazily_read_pack_is_the_pack_read_at_once(directory: Path) -> None
         lazy.packs["xx"]
 
 
-def test_a_linter_with_lazy_packs_survives_pickling() -> None:
-    """``--jobs`` sends the linter to its workers as a pickle."""
-    import pickle
+#: In a fresh process (where no other test has read German yet): pickle a linter
+#: that has read English only, and lint German with the copy.
+_PICKLED = textwrap.dedent(
+    """
+    import json, pickle
+    import deescalate_lint as dl
 
     linter = dl.Linter()
     text = "Agent: We guarantee the courier will be there by noon, no doubt about it."
     before = linter.lint(text, language="en")
     copy = pickle.loads(pickle.dumps(linter))
-    assert copy.lint(text, language="en") == before
-    assert copy.lint("Agent: Ich garantiere Ihnen, das Paket kommt morgen.", language="de")
+    unread = all("de" not in rule.packs._read for rule in copy.rules)
+    same = copy.lint(text, language="en") == before
+    german = copy.lint("Agent: Ich garantiere Ihnen, das Paket kommt morgen.", language="de")
+    read = any("de" in rule.packs._read for rule in copy.rules)
+    print(json.dumps([unread, same, [f.rule for f in german], read]))
+    """
+)
+
+
+def test_a_linter_with_lazy_packs_survives_pickling() -> None:
+    """``--jobs`` sends the linter to its workers as a pickle: the copy reads a
+    language the original had not read yet."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PICKLED], capture_output=True, text=True, check=True
+    )
+    unread, same, german, read = json.loads(done.stdout)
+    assert unread and same and read
+    assert german
+
+
+def test_cue_groups_are_every_cue_whether_compiled_or_not() -> None:
+    """The tests that check every shipped pattern iterate ``profile.cues``: the lazy
+    mapping must give them every group, as the dict it replaced did."""
+    from deescalate_lint.languages import _CUE_GROUPS, load_profile
+
+    path = shipped_rules_dir() / "languages" / "fi.toml"
+    cues = load_profile(path, {}).cues
+    assert not cues.built and len(cues) == len(_CUE_GROUPS) and "terminators" in cues
+    assert list(cues) == list(_CUE_GROUPS) and not cues.built  # names compile nothing
+    assert [name for name, _ in cues.items()] == list(_CUE_GROUPS)
+    assert set(cues.built) == set(_CUE_GROUPS)
+    assert cues.get("negation_before") is cues["negation_before"]
+    assert cues.get("nothing") is None and "nothing" not in cues
+
+
+def test_a_user_packs_first_broken_file_is_the_error(tmp_path: Path) -> None:
+    """A user's language files are checked in name order, as before they were read
+    lazily: a broken de.toml is reported before an unknown xx.toml."""
+    shipped = shipped_rules_dir() / "no-recap"
+    folder = tmp_path / "no-recap-copy"
+    folder.mkdir()
+    rule = (shipped / "rule.toml").read_text(encoding="utf-8")
+    (folder / "rule.toml").write_text(
+        rule.replace('slug = "no-recap"', 'slug = "no-recap-copy"').replace(
+            'code = "DL110"', 'code = "DL990"'
+        ),
+        encoding="utf-8",
+    )
+    (folder / "de.toml").write_text('surprise = "key"\n', encoding="utf-8")
+    (folder / "xx.toml").write_text((shipped / "en.toml").read_text(encoding="utf-8"))
+    with pytest.raises(RulePackError) as raised:
+        load_rule(folder, shipped_languages())
+    assert "de.toml" in str(raised.value) and "unknown key" in str(raised.value)
 
 
 def _user_language(root: Path, negation: str) -> None:

@@ -145,7 +145,11 @@ def _echoes(rule: Rule, convo: Conversation, view: TurnView, needed: int) -> boo
 #: every start, 1% of a clean template's.)
 _HAN = compile_pattern(r"[\u4e00-\u9fff]+")
 _HANGUL = compile_pattern(r"[\uac00-\ud7a3]+")
-_LETTERS = compile_pattern(r"[^\W\d_\u4e00-\u9fff\uac00-\ud7a3]{5,}")
+#: ``regex``'s ``\w`` is not the standard ``re``'s: it also holds combining marks
+#: (a decomposed "café" would become a five-letter word) and not ``No``
+#: (superscripts, fractions). So the letters are spelled out as ``re`` reads them:
+#: ``str.isalnum`` less the decimal digits.
+_LETTERS = compile_pattern(r"(?V1)[[\p{L}\p{Nl}\p{No}]--[\u4e00-\u9fff\uac00-\ud7a3]]{5,}")
 _NUMBER = compile_pattern(r"\d+")
 
 
