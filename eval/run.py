@@ -11,7 +11,11 @@ finding is matched at most once. Findings in the same turn and rule that do
 not overlap the labelled words are still false positives, but are listed as
 "near misses" so that a wrong span is not mistaken for a wrong judgement.
 
-Usage: ``python eval/run.py [--set DIR] [--detect] [--report PATH] [--json PATH] [LANG ...]``.
+Usage: ``python eval/run.py [--set DIR] [--detect] [--report PATH] [--json PATH]
+[--details] [LANG ...]``.
+The terminal gets the tables only; the lists of false positives and negatives,
+which quote the conversations, go to the report (and with ``--details`` to the
+terminal too), so a held-out set's texts are never read in passing.
 A set is a folder of ``<lang>.jsonl`` files or ``<lang>/*.jsonl`` folders
 (``eval/sets/README.md`` says which sets are development data and which are blind).
 """
@@ -325,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
         "--report", type=Path, default=None, help="where to write the Markdown report"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers as JSON")
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="also print the false positives and negatives (always in the report)",
+    )
     args = parser.parse_args(argv)
     unknown = [x for x in args.languages if x not in LANGUAGES]
     if unknown:
@@ -371,13 +380,17 @@ def main(argv: list[str] | None = None) -> int:
         "## False positives and false negatives",
         "",
     ]
+    summary_lines = len(out) - 3  # up to the tables; the lists go to the report only
     for outcome in outcomes:
         out.extend(details(outcome))
     text = "\n".join(out)
-    print(text)
     report = args.report or args.set / "report.md"
     report.write_text(text + "\n", encoding="utf-8")
-    print(f"(written to {report})", file=sys.stderr)
+    # Only the numbers on the terminal: the false positives and negatives quote
+    # the set's conversations, and a held-out set's must not be read in passing
+    # (two tuners saw a held-out round's lines in a console log that way).
+    print("\n".join(out[:summary_lines]) if not args.details else text)
+    print(f"(the lists of false positives and negatives are in {report})", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(summary(outcomes), indent=1) + "\n", encoding="utf-8")
     return 0
