@@ -48,6 +48,13 @@ if TYPE_CHECKING:
             "between, are one finding whose evidence spans them (0: never merged)",
             default=0,
         ),
+        OptionSpec(
+            "every-turn-past",
+            bool,
+            "once past max-per-conversation, every later turn's first act is flagged too "
+            "(false: only the act that crosses the limit)",
+            default=False,
+        ),
     ],
     doc="Counts `counted` hits (negation and hedges respected) per agent turn and per "
     "conversation, and flags the one that crosses a threshold; `flagged` is flagged on sight.",
@@ -59,6 +66,7 @@ def check(
     per_turn: int = options["max-per-turn"]
     per_conversation: int = options["max-per-conversation"]
     merge_gap: int = options["merge-gap"]
+    every_past: bool = options["every-turn-past"]
     if not _may_cross(rule, convo, per_turn, per_conversation):
         return
     total = 0
@@ -84,6 +92,12 @@ def check(
                 "per-conversation", number=per_conversation + 1, limit=per_conversation
             )
             chosen.append((counted[per_conversation - before], "per-conversation", detail))
+        elif every_past and per_conversation < before < total:
+            # The writers mark every later apology turn, not only the one
+            # that crosses the limit ("再次对不起" two turns on is still one
+            # too many).
+            detail = rule.detail_for("per-conversation", number=before + 1, limit=per_conversation)
+            chosen.append((counted[0], "per-conversation", detail))
         taken: list[tuple[int, int, tuple[str, str | None]]] = []
         for hit, kind, detail in chosen:
             if any(t[0] < hit.end and hit.start < t[1] for t in taken):
