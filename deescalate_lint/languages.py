@@ -17,11 +17,11 @@ the docs, the benchmark, the evaluation and the tests all derive from it.
 from __future__ import annotations
 
 import marshal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
@@ -235,15 +235,56 @@ class _ConceptGroups(dict[str, PatternGroup]):
         return group
 
 
-class _CueGroups(Mapping[str, PatternGroup]):
-    """A language's scope cues (negation, hedges, terminators), each compiled on
-    first use: only the languages a run reads need theirs (building all five
-    languages' was 4% of a clean template's cold start).
+V = TypeVar("V")
 
-    A mapping of every cue group, as the plain dict it replaces was: ``in``,
-    ``len`` and the names compile nothing, ``values()`` and ``items()`` compile
-    them all (the tests that check every shipped pattern iterate them).
+
+class MadeOnFirstUse(Mapping[str, V]):
+    """Values by name, the names known up front and each value made the first
+    time it is asked for: ``in``, ``len`` and the names make nothing,
+    ``values()`` and ``items()`` make them all. Why: a run reads and compiles
+    only its inputs' languages (a rule's packs, ``rulepack.LanguagePacks``; a
+    language's scope cues, ``_CueGroups``).
+
+    Subclasses give ``names`` and ``make``; ``built`` holds what is made so far.
     """
+
+    def __init__(self, names: Collection[str]) -> None:
+        self.names = names
+        self.built: dict[str, V] = {}
+
+    def make(self, name: str) -> V:
+        raise NotImplementedError
+
+    def __getitem__(self, name: str) -> V:
+        found = self.built.get(name)
+        if found is not None:
+            return found
+        if name not in self.names:
+            raise KeyError(name)
+        # The first one kept wins: threads asking at once all get the same value
+        # (the screen knows pattern groups by identity).
+        return self.built.setdefault(name, self.make(name))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def make_all(self) -> None:
+        """Make every value now, in order (a user's folder: its first mistake
+        stops the run before the first input)."""
+        for name in self.names:
+            self[name]  # made and kept
+
+
+class _CueGroups(MadeOnFirstUse[PatternGroup]):
+    """A language's scope cues (negation, hedges, terminators), each compiled on
+    first use (building all five languages' was 4% of a clean template's cold
+    start)."""
 
     def __init__(
         self,
@@ -254,44 +295,22 @@ class _CueGroups(Mapping[str, PatternGroup]):
         word_boundaries: bool,
         ignore_case: bool,
     ) -> None:
+        super().__init__(_CUE_GROUPS)
         self.where = where
         self.scope = scope
         self.fold = fold
         self.apostrophes = apostrophes
         self.word_boundaries = word_boundaries
         self.ignore_case = ignore_case
-        #: The groups compiled so far.
-        self.built: dict[str, PatternGroup] = {}
 
-    def __getitem__(self, name: str) -> PatternGroup:
-        found = self.built.get(name)
-        if found is not None:
-            return found
-        if name not in _CUE_GROUPS:
-            raise KeyError(name)
+    def make(self, name: str) -> PatternGroup:
         specs = specs_from_data(self.where, name, self.scope.get(name, []))
-        group = PatternGroup.build(
+        return PatternGroup.build(
             f"{self.where} scope.{name}",
             prepared_specs(specs, fold_table(self.fold), self.apostrophes),
             self.word_boundaries,
             self.ignore_case,
         )
-        # The first one kept wins: threads asking at once all get the same group.
-        return self.built.setdefault(name, group)
-
-    def __contains__(self, name: object) -> bool:
-        return name in _CUE_GROUPS
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_CUE_GROUPS)
-
-    def __len__(self) -> int:
-        return len(_CUE_GROUPS)
-
-    def build_all(self) -> None:
-        """Compile every cue now (a user's language: its mistakes stop the run at once)."""
-        for name in _CUE_GROUPS:
-            self[name]  # compiles and keeps it
 
 
 def quote_pattern(pairs: Sequence[QuotePair]) -> regex.Pattern[str] | None:
@@ -373,7 +392,7 @@ def load_profile(
     apostrophes = optional_apostrophes(where, data.get("analysis", {}).get("optional_apostrophe"))
     cues = _CueGroups(where, scope, fold, apostrophes, word_boundaries, ignore_case)
     if build_cues:
-        cues.build_all()
+        cues.make_all()
     window = scope.get("window", 6)
     if not isinstance(window, int) or window < 1:
         raise RulePackError(where, "scope.window must be a positive whole number")

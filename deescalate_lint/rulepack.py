@@ -9,7 +9,7 @@ Loading reads TOML only: a rule pack can never run code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any
 
 from .citations import citation_problems
 from .errors import RulePackError
-from .languages import LanguageProfile, Languages, load_languages
+from .languages import LanguageProfile, Languages, MadeOnFirstUse, load_languages
 from .logic import LogicType, logic_type, logic_types
 from .model import Citation, Severity
 from .patterns import PatternGroup
@@ -69,43 +69,29 @@ class LanguagePack:
         return self.groups.get(name)
 
 
-class LanguagePacks(Mapping[str, LanguagePack]):
+class LanguagePacks(MadeOnFirstUse[LanguagePack]):
     """A rule's packs by language, each file read and checked on first use.
 
     Why: a run reads only its inputs' languages. Reading every language's
     packs (and their examples) was a tenth of a clean English template's cold
-    start. The languages are known from the file names, so ``languages``,
-    ``in`` and ``len`` read nothing; a pack's errors still name its file. Only
-    the shipped packs are read so (``load_rule(lazy=True)``): a user's packs are
-    read at once, so a mistake there stops the run before its first input.
+    start. The languages are known from the file names (``files``), so
+    ``languages``, ``in`` and ``len`` read nothing; a pack's errors still name
+    its file. Only the shipped packs are read so (``load_rule(lazy=True)``): a
+    user's packs are read at once, so a mistake there stops the run before its
+    first input.
     """
 
     def __init__(self, slug: str, logic: str, files: Mapping[str, Path], languages: Languages):
+        self.files = dict(files)
+        super().__init__(self.files)  # the same dict: a file added is a language
         self.slug = slug
         self.logic = logic
-        self.files = dict(files)
         self.languages = languages
-        self._read: dict[str, LanguagePack] = {}
 
-    def __getitem__(self, code: str) -> LanguagePack:
-        found = self._read.get(code)
-        if found is None:
-            kind = logic_type(self.logic)
-            assert kind is not None  # checked when the rule was loaded
-            read = _language_pack(self.slug, self.files[code], kind, self.languages)
-            # The first one kept wins: threads reading a language at once all get
-            # the same pack (the screen knows its groups by identity).
-            found = self._read.setdefault(code, read)
-        return found
-
-    def __contains__(self, code: object) -> bool:
-        return code in self.files
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.files)
-
-    def __len__(self) -> int:
-        return len(self.files)
+    def make(self, name: str) -> LanguagePack:
+        kind = logic_type(self.logic)
+        assert kind is not None  # checked when the rule was loaded
+        return _language_pack(self.slug, self.files[name], kind, self.languages)
 
 
 @dataclass(frozen=True)

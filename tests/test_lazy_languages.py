@@ -31,7 +31,7 @@ _PROBE = textwrap.dedent(
 
     linter = dl.Linter()
     linter.lint(sys.argv[1], language=sys.argv[2])
-    packs = sorted({code for rule in linter.rules for code in rule.packs._read})
+    packs = sorted({code for rule in linter.rules for code in rule.packs.built})
     profiles = shipped_languages().profiles.values()
     concepts = sorted(p.code for p in profiles if p.concepts._lists is not None)
     cues = sorted(p.code for p in profiles if p.cues.built)
@@ -91,10 +91,10 @@ _PICKLED = textwrap.dedent(
     text = "Agent: We guarantee the courier will be there by noon, no doubt about it."
     before = linter.lint(text, language="en")
     copy = pickle.loads(pickle.dumps(linter))
-    unread = all("de" not in rule.packs._read for rule in copy.rules)
+    unread = all("de" not in rule.packs.built for rule in copy.rules)
     same = copy.lint(text, language="en") == before
     german = copy.lint("Agent: Ich garantiere Ihnen, das Paket kommt morgen.", language="de")
-    read = any("de" in rule.packs._read for rule in copy.rules)
+    read = any("de" in rule.packs.built for rule in copy.rules)
     print(json.dumps([unread, same, [f.rule for f in german], read]))
     """
 )
