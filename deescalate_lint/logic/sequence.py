@@ -16,6 +16,9 @@ An excuse pattern may carry a ``kind``: it then excuses only triggers of that
 kind (a customer who asked for a manager has asked to be transferred, not to
 be hung up on). An excuse without a kind excuses every trigger.
 
+A trigger marked ``fallback = true`` is the finding's evidence only in a turn
+with no other act (a goodbye after "I'll end the call now").
+
 A template has no customer turns, so the rule cannot judge it, unless the
 template says in its own words that its reader is upset (``template_upset``:
 "we understand how frustrating this is"); otherwise it says so in a notice
@@ -217,7 +220,11 @@ def check(
         if not mood.upset and _alone(convo, view.index):
             bare = _bare(view.turn.text, hits, options.get("bare-kinds"))
         if mood.upset or bare is not None:
-            hit = hits[-1] if options.get("evidence") == "last" else hits[0]
+            # An act marked ``fallback`` (a goodbye closing the turn) is quoted
+            # only when the turn has no other: "I'm going to end the call now,
+            # have a good day" is quoted by the ending it announces.
+            quotable = [h for h in hits if not h.pattern.attrs.get("fallback")] or hits
+            hit = quotable[-1] if options.get("evidence") == "last" else quotable[0]
             detail = f"The customer is upset ({mood.reason})."
             if bare is not None:
                 hit = bare
