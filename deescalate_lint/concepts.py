@@ -51,8 +51,9 @@ MAX_ANY_ORDER_PARTS = 3
 DEFAULT_WITHIN = 6
 _NEAR_KEYS = {"near", "within", "order"}
 #: The other keys a co-occurrence table may have: a pattern's own attributes
-#: that logic types read (``fallback``: a sequence trigger quoted only alone).
-_NEAR_ATTRIBUTES = {"id", "kind", "vetoes", "note", "match", "fallback"}
+#: that logic types read (``fallback``: a sequence trigger quoted only alone;
+#: ``weight`` and ``renews``: a detector signal's, docs/rule-packs.md).
+_NEAR_ATTRIBUTES = {"id", "kind", "vetoes", "note", "match", "fallback", "weight", "renews"}
 
 
 def expand_specs(

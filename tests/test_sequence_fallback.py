@@ -86,3 +86,24 @@ def test_a_fallback_act_is_quoted_only_when_the_turn_has_no_other(
     turns = [{"speaker": "customer", "text": UPSET}, {"speaker": "agent", "text": agent}]
     findings = linter.lint({"id": "fallback", "language": "en", "turns": turns})
     assert [f.evidence for f in findings] == [quoted]
+
+
+@pytest.mark.parametrize("key", ["fallback", "weight", "renews", "kind", "note"])
+def test_a_co_occurrence_table_takes_the_documented_pattern_attributes(key: str) -> None:
+    """docs/rule-packs.md names these for any pattern; a ``near`` table is one."""
+    from deescalate_lint.concepts import near_source
+    from deescalate_lint.languages import load_languages
+
+    lang = load_languages().profile("en")
+    table = {"near": ["goodbye", "now"], "within": 3, key: True}
+    assert near_source("x.toml", "trigger[0]", table, lang)
+
+
+def test_a_co_occurrence_table_still_rejects_an_unknown_key() -> None:
+    from deescalate_lint.concepts import near_source
+    from deescalate_lint.errors import RulePackError
+    from deescalate_lint.languages import load_languages
+
+    lang = load_languages().profile("en")
+    with pytest.raises(RulePackError, match="unknown key"):
+        near_source("x.toml", "trigger[0]", {"near": ["a", "b"], "fallbak": True}, lang)
