@@ -50,6 +50,10 @@ _EDGE = r"(?!(?<=\w)\w)"
 MAX_ANY_ORDER_PARTS = 3
 DEFAULT_WITHIN = 6
 _NEAR_KEYS = {"near", "within", "order"}
+#: The other keys a co-occurrence table may have: a pattern's own attributes
+#: that logic types read (``fallback``: a sequence trigger quoted only alone;
+#: ``weight`` and ``renews``: a detector signal's, docs/rule-packs.md).
+_NEAR_ATTRIBUTES = {"id", "kind", "vetoes", "note", "match", "fallback", "weight", "renews"}
 
 
 def expand_specs(
@@ -163,7 +167,7 @@ def _concept_source(where: str, name: str, lang: LanguageProfile, stack: tuple[s
 
 def near_source(where: str, label: str, table: Mapping[str, Any], lang: LanguageProfile) -> str:
     """The pattern for a co-occurrence table (before concept expansion)."""
-    unknown = set(table) - _NEAR_KEYS - {"id", "kind", "vetoes", "note", "match"}
+    unknown = set(table) - _NEAR_KEYS - _NEAR_ATTRIBUTES
     if unknown:
         raise RulePackError(where, f"{label}: unknown key(s) {', '.join(sorted(unknown))}")
     parts = table.get("near")
