@@ -104,9 +104,9 @@ def test_chat_completion_list_skips_system_and_tools(linter: Linter) -> None:
         transcript.turns[1].text == "Please calm down.\nThat is not our fault, the update did it."
     )
     findings = linter.lint(transcript)
+    # The two defensive sentences in a row are one finding (merge-across-sentences).
     assert {(f.code, f.evidence) for f in findings} == {
-        ("DL102", "calm down"),
-        ("DL102", "That is not our fault"),
+        ("DL102", "calm down.\nThat is not our fault"),
         ("DL106", "Please calm down"),  # no word for the customer's situation
     }
     assert all(f.turn == 1 for f in findings)  # the system prompt's "Calm down" is not judged

@@ -78,9 +78,10 @@ def test_a_recording_is_read_through_its_transcript_analysis() -> None:
     assert transcript.turns[2].text.startswith("Calm down, please.")
     assert transcript.channel == "phone" and transcript.agent == "Bob"
     codes = [f.code for f in dl.Linter(language="en").lint(transcript)]
-    # Told to calm down (DL102) with no word for the third call (DL106), and a
-    # guarantee of tomorrow (DL104).
-    assert codes == ["DL102", "DL106", "DL104"]
+    # Told to calm down (DL102) with no word for the third call (DL106), a
+    # guarantee of tomorrow (DL104), and that promised outcome offered before
+    # the problem was restated (DL110).
+    assert codes == ["DL102", "DL106", "DL104", "DL110"]
 
 
 def test_failed_diarization_is_said_not_guessed() -> None:
