@@ -37,7 +37,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial, reduce
 from operator import itemgetter, or_
@@ -418,19 +418,9 @@ class _LiteralEngine:
             present = reduce(or_, map(bits.__getitem__, map(_VALUE, automaton.iter(haystack))), 0)
             if not present:
                 continue
-            left = present & self.first_only
-            while left:
-                low = left & -left
-                found.append(low.bit_length() - 1)
-                left ^= low
-            left = present & self.more
-            while left:
-                low = left & -left
-                position = low.bit_length() - 1
-                left ^= low
-                need = self.needs[position]
-                if need & present == need:
-                    found.append(position)
+            found.extend(_numbers(present & self.first_only))
+            needs = self.needs
+            found.extend(p for p in _numbers(present & self.more) if needs[p] & present == needs[p])
         return tuple(found)
 
 
@@ -440,6 +430,14 @@ def _bits(numbers: Iterable[int]) -> int:
     for number in numbers:
         out |= 1 << number
     return out
+
+
+def _numbers(bits: int) -> Iterator[int]:
+    """The numbers whose bits are set in ``bits``, lowest first (``_bits`` undone)."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
 
 
 class _LiteralIndex(NamedTuple):
