@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from user_packs import CITATION
+from user_packs import make_pack
 
 import deescalate_lint as dl
 
@@ -15,43 +15,31 @@ UPSET = "This is RIDICULOUS!! Nobody helps me!!"
 
 
 def _pack(root: Path, goodbye: str, evidence: str) -> Path:
-    folder = root / "goodbye"
-    folder.mkdir(parents=True)
-    (folder / "rule.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            code = "DL991"
-            slug = "goodbye"
-            logic = "sequence"
-            message = "Leaves the upset customer."
-            suggestion = "Stay with them."
+    language_file = textwrap.dedent(
+        f"""\
+        [patterns]
+        trigger = [
+            {{ kind = "transfer", match = "call billing" }},
+            {{ kind = "end", match = "end (?:the|this) call" }},
+            {goodbye},
+        ]
 
-            [options]
-            evidence = "{evidence}"
-            """
-        )
-        + CITATION,
-        encoding="utf-8",
+        [examples]
+        should_flag = ['''
+        customer: {UPSET}
+        agent: I'll [[end the call]] now, have a good day.
+        ''']
+        should_not_flag = ["Thanks for calling."]
+        """
     )
-    (folder / "en.toml").write_text(
-        textwrap.dedent(
-            f"""\
-            [patterns]
-            trigger = [
-                {{ kind = "transfer", match = "call billing" }},
-                {{ kind = "end", match = "end (?:the|this) call" }},
-                {goodbye},
-            ]
-
-            [examples]
-            should_flag = ['''
-            customer: {UPSET}
-            agent: I'll [[end the call]] now, have a good day.
-            ''']
-            should_not_flag = ["Thanks for calling."]
-            """
-        ),
-        encoding="utf-8",
+    make_pack(
+        root,
+        "goodbye",
+        "DL991",
+        [],
+        extra_files={"en.toml": language_file},
+        logic="sequence",
+        options=f'evidence = "{evidence}"',
     )
     return root
 

@@ -17,9 +17,17 @@ gloss = "Offer only what you can deliver."
 
 
 def make_pack(
-    root: Path, slug: str, code: str, patterns: list[str], extra_files: dict[str, str] | None = None
+    root: Path,
+    slug: str,
+    code: str,
+    patterns: list[str],
+    extra_files: dict[str, str] | None = None,
+    logic: str = "phrase",
+    options: str = "",
 ) -> Path:
-    """A user rule pack folder ``root/slug`` with one English phrase rule."""
+    """A user rule pack folder ``root/slug`` with one English rule (``phrase`` unless
+    ``logic`` says otherwise; ``options`` is the body of its ``[options]`` table).
+    An ``en.toml`` in ``extra_files`` replaces the one made from ``patterns``."""
     folder = root / slug
     folder.mkdir(parents=True)
     (folder / "rule.toml").write_text(
@@ -27,11 +35,12 @@ def make_pack(
             f"""\
             code = "{code}"
             slug = "{slug}"
-            logic = "phrase"
+            logic = "{logic}"
             message = "Custom check."
             suggestion = "Say it another way."
             """
         )
+        + (f"\n[options]\n{options}\n" if options else "")
         + CITATION,
         encoding="utf-8",
     )
