@@ -5,7 +5,9 @@ agent turn (at or after the customer first became upset) that holds a
 ``trigger`` (a concrete resolution or next step) is a finding when neither
 it nor any earlier agent turn holds an ``expected`` phrase (restating the
 problem, checking understanding). Only that first turn is judged: a recap
-after the solution was offered does not undo the order.
+after the solution was offered does not undo the order. A bot's handover line
+(``relay-marks``: "[Bot] Connecting you to a person") is not judged when the
+next turn is an agent's that recaps (session 22).
 
 An ``echo`` hit (an acknowledgement of how the customer feels) counts as the
 expected act only in a turn that repeats some of the customer's own words from
@@ -29,7 +31,7 @@ from ..model import Finding, Notice
 from ..patterns import Hit
 from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
-from .common import kept
+from .common import RELAY_MARKS, kept, relay_marks, relayed
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
             "last, so a turn that proposes several next steps quotes them all",
             default=False,
         ),
+        RELAY_MARKS,
     ],
     # Without a trigger nothing to judge, and without an upset customer no finding.
     quiet=lambda rule, screen, options, led: None if led and screen.may_be_upset() else [],
@@ -78,8 +81,9 @@ def check(
     seen_expected = False
     upset_seen = False
     needed = int(options.get("echo-words", 1))
+    relays = relay_marks(options)
     for view in convo.views:
-        if not view.is_agent:
+        if not view.is_agent or relayed(rule, convo, view, relays):
             continue
         if not seen_expected and kept(rule, convo, view, "expected"):
             seen_expected = True

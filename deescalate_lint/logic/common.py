@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..concepts import near_gaps
 from ..context import Conversation, TurnView
 from ..model import Notice
 from ..patterns import Hit, PatternGroup
 from ..regexes import compile_pattern
+from . import OptionSpec
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -214,3 +215,31 @@ def _past_marks(text: str, position: int, end: int | None = None) -> int:
     """Where the white space and punctuation from ``position`` on end."""
     found = _AFTER_GREETING.match(text, position, len(text) if end is None else end)
     return found.end() if found else position
+
+
+#: A bot's line handing over to a person ("[Bot] Connecting you to a person"): see ``relayed``.
+RELAY_MARKS = OptionSpec(
+    "relay-marks",
+    list,
+    'an agent turn opening with one of these (a bot\'s line: "[Bot]") is not judged '
+    "when the next turn is an agent's that holds an `expected` phrase",
+    default=[],
+)
+
+
+def relay_marks(options: Mapping[str, Any]) -> tuple[str, ...]:
+    """The rule's ``relay-marks``, case folded."""
+    return tuple(str(mark).casefold() for mark in options.get("relay-marks", ()))
+
+
+def relayed(rule: Rule, convo: Conversation, view: TurnView, marks: tuple[str, ...]) -> bool:
+    """Whether an agent turn is a bot's line (it opens with one of ``marks``:
+    "[Bot] Connecting you to a person") handing over to the next turn, an agent's
+    that holds an ``expected`` phrase: that turn answers the customer, not the bot."""
+    if not marks or not view.text.lstrip().casefold().startswith(marks):
+        return False
+    after = view.index + 1
+    if after >= len(convo.views):
+        return False
+    following = convo.views[after]
+    return following.is_agent and bool(kept(rule, convo, following, "expected"))

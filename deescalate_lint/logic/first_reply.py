@@ -42,7 +42,9 @@ customer still upset who says so mildly and calms down in the same turn
 problem back, unless they say a feeling anew (``confirm-signals``).
 
 Agent turns made only of ``skip_turn`` phrases (listening noises, "one
-moment") are not the reply: the next agent turn is. Customer turns in a row
+moment") are not the reply: the next agent turn is. Nor is a bot's handover
+line (``relay-marks``: "[Bot] Connecting you to a person") when the next turn
+is an agent's that acknowledges the customer (session 22). Customer turns in a row
 are answered by one reply, judged once. A negated acknowledgement ("I don't
 understand why you're upset") does not count.
 """
@@ -57,7 +59,7 @@ from ..escalation import Escalation, EscalationDetector
 from ..model import Finding, Notice, Role
 from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
-from .common import group, kept, opening
+from .common import RELAY_MARKS, group, kept, opening, relay_marks, relayed
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -133,6 +135,7 @@ _SPOKEN_DIGIT = "spoken_digit"
             "turn is judged until they calm down and become upset again",
             default=True,
         ),
+        RELAY_MARKS,
         OptionSpec(
             "confirm-signals",
             list,
@@ -164,6 +167,7 @@ def check(
     marks = tuple(options.get("exclaimed-marks", ()))
     anew = frozenset(options.get("confirm-signals", ()))
     rejudged = bool(options.get("judged-after-heard", True))
+    relays = relay_marks(options)
     waiting: _Waiting | None = None
     heard = -1  # the last agent turn that acknowledged the customer
     for view in convo.views:
@@ -196,7 +200,7 @@ def check(
             if unheard.on and _still_upset(convo, view) and kept(rule, convo, view, "expected"):
                 heard = view.index
             continue
-        if _only_skippable(rule, convo, view):
+        if _only_skippable(rule, convo, view) or relayed(rule, convo, view, relays):
             continue
         detail = waiting.detail
         waiting = None
