@@ -108,6 +108,9 @@ class Mood:
     since: int | None = None
     #: Why, in words, for a finding's message.
     reason: str = ""
+    #: The customer turn that made them upset after being calm: a later turn
+    #: upset again before they calm down moves ``since``, not this.
+    began: int | None = None
 
 
 CALM = Mood(False)
@@ -408,7 +411,9 @@ class EscalationDetector:
             recent = [*recent, (view, state)][-self.build_up_turns :]
             quiet = 0 if state.signals else quiet + 1
             if state.score >= threshold:
-                mood = Mood(True, view.index, f"turn {view.index + 1}: {state.describe()}")
+                began = mood.began if mood.upset else view.index
+                reason = f"turn {view.index + 1}: {state.describe()}"
+                mood = Mood(True, view.index, reason, began)
             elif (
                 mood.upset
                 and not state.signals
@@ -430,7 +435,8 @@ class EscalationDetector:
         if len(worded) >= 2 and sum(s.score for _, s in worded) >= threshold:
             turns = ", ".join(str(v.index + 1) for v, _ in worded)
             shown = "; ".join(s.describe() for _, s in worded)
-            return Mood(True, worded[-1][0].index, f"turns {turns} together: {shown}")
+            last = worded[-1][0].index
+            return Mood(True, last, f"turns {turns} together: {shown}", last)
         return None
 
     @cached_property

@@ -137,6 +137,15 @@ _SPOKEN_DIGIT = "spoken_digit"
         ),
         RELAY_MARKS,
         OptionSpec(
+            "heard-through-signals",
+            list,
+            "a customer turn holding one of these signals (insults, swearing) is not "
+            "judged when an agent turn has acknowledged them since they became upset "
+            "after being calm, however often they were upset again since",
+            choices_from=lambda: tuple(EscalationDetector.default().weights),
+            default=[],
+        ),
+        OptionSpec(
             "confirm-signals",
             list,
             "the detector's signals that still get a `confirms` turn judged (a feeling "
@@ -168,13 +177,24 @@ def check(
     anew = frozenset(options.get("confirm-signals", ()))
     rejudged = bool(options.get("judged-after-heard", True))
     relays = relay_marks(options)
+    through = frozenset(options.get("heard-through-signals", ()))
     waiting: _Waiting | None = None
     heard = -1  # the last agent turn that acknowledged the customer
+    flagged = -1  # the last agent turn this rule flagged
     for view in convo.views:
         if view.is_customer:
             if _confirms_heard(rule, detector, convo, view, anew):
                 continue
             if waiting is None or not waiting.escalated:
+                if (
+                    through
+                    and heard > flagged
+                    and _heard_through(detector, convo, view, heard, through)
+                ):
+                    # Heard once, then abuse: not a new reason to be heard; unless a
+                    # reply since was flagged (the abuse answers it: "Don't talk to
+                    # me like I'm an idiot" after "It's not that complicated").
+                    continue
                 state = _upset_turn(detector, convo, view, still, kinds, marks)
                 if (
                     state is not None
@@ -210,6 +230,7 @@ def check(
         start, end = opening(view)
         if start == end:
             continue
+        flagged = view.index
         yield convo.finding(rule, view, start, end, detail=detail)
 
 
@@ -296,6 +317,23 @@ class _Unheard(NamedTuple):
             f"({mood.reason}) and not acknowledged since."
         )
         return None
+
+
+def _heard_through(
+    detector: EscalationDetector,
+    convo: Conversation,
+    view: TurnView,
+    heard: int,
+    kinds: frozenset[str],
+) -> bool:
+    """Whether a customer turn holds one of ``kinds`` (insults, swearing) while
+    an agent turn has acknowledged them since they became upset after being
+    calm: "you useless prat" after "I can see why you're fed up" and a calm
+    warning keeps them upset, it is not a new reason to be heard."""
+    mood = convo.mood_before(view.index)
+    if mood is None or not mood.upset or mood.began is None or heard <= mood.began:
+        return False
+    return any(s.kind in kinds for s in detector.assess(convo, view).signals)
 
 
 def _digits(convo: Conversation, view: TurnView) -> int:
