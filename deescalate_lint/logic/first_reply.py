@@ -91,6 +91,15 @@ _SPOKEN_DIGIT = "spoken_digit"
             "`confirm-signals` signal",
             leads=False,
         ),
+        GroupSpec(
+            "protests",
+            "customer",
+            False,
+            "a customer turn holding one of these (a protest at the agent's own conduct: "
+            "\"Don't talk to me like I'm an idiot\") is judged even when it holds a "
+            "`heard-through-signals` signal",
+            leads=False,
+        ),
     ],
     doc="For each customer turn that is upset on its own (the escalation detector), "
     "flags the agent's first reply after it when the reply holds no `expected` phrase "
@@ -190,10 +199,12 @@ def check(
                     through
                     and heard > flagged
                     and _heard_through(detector, convo, view, heard, through)
+                    and not convo.hits(group(rule, view, "protests"), view)
                 ):
                     # Heard once, then abuse: not a new reason to be heard; unless a
-                    # reply since was flagged (the abuse answers it: "Don't talk to
-                    # me like I'm an idiot" after "It's not that complicated").
+                    # reply since was flagged, or the turn protests at the agent's own
+                    # conduct (the abuse answers a reply: "Don't talk to me like I'm
+                    # an idiot" after "It's not that complicated").
                     continue
                 state = _upset_turn(detector, convo, view, still, kinds, marks)
                 if (
