@@ -41,6 +41,12 @@ customer still upset who says so mildly and calms down in the same turn
 (the pack's ``confirms``) to a reply that acknowledged them or told their
 problem back, unless they say a feeling anew (``confirm-signals``).
 
+A customer heard since they became upset (after being calm) who then insults
+or swears (``heard-through-signals``) is not judged either, until they calm
+down, unless a reply since was flagged or the turn protests at the agent's own
+conduct (the pack's ``protests``: "Don't talk to me like I'm an idiot" after
+"It's not that complicated" is fresh upset; session 22).
+
 Agent turns made only of ``skip_turn`` phrases (listening noises, "one
 moment") are not the reply: the next agent turn is. Nor is a bot's handover
 line (``relay-marks``: "[Bot] Connecting you to a person") when the next turn
