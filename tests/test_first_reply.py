@@ -85,8 +85,16 @@ def test_a_turn_upset_on_its_own_after_an_acknowledgement_is_not_judged() -> Non
     turns[2]["text"] = "It's 4471 and hurry up you useless clown"
     heard = {**PUSHBACK, "turns": turns}
     assert dl.Linter(select=["missing-empathy"]).lint(heard) == []
-    linter = dl.Linter(
+    # An insult after an acknowledgement is not judged either way while the pack's
+    # `heard-through-signals` holds "insult" (abuse28); without it, `judged-after-heard`
+    # alone decides.
+    rejudged = dl.Linter(
         select=["missing-empathy"], options={"missing-empathy": {"judged-after-heard": True}}
+    )
+    assert rejudged.lint(heard) == []
+    linter = dl.Linter(
+        select=["missing-empathy"],
+        options={"missing-empathy": {"judged-after-heard": True, "heard-through-signals": []}},
     )
     assert [f.turn for f in linter.lint(heard)] == [3]
 
