@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..concepts import near_gaps
 from ..context import Conversation, TurnView
+from ..escalation import EscalationDetector
 from ..model import Notice
 from ..patterns import Hit, PatternGroup
 from ..regexes import compile_pattern
@@ -243,3 +244,13 @@ def relayed(rule: Rule, convo: Conversation, view: TurnView, marks: tuple[str, .
         return False
     following = convo.views[after]
     return following.is_agent and bool(kept(rule, convo, following, "expected"))
+
+
+def signals_option(name: str, doc: str) -> OptionSpec:
+    """A list option naming some of the escalation detector's signals, checked
+    against the detector's own (read from its pack when a value is checked)."""
+    return OptionSpec(name, list, doc, choices_from=_signal_kinds, default=[])
+
+
+def _signal_kinds() -> tuple[str, ...]:
+    return tuple(EscalationDetector.default().weights)

@@ -65,7 +65,7 @@ from ..escalation import Escalation, EscalationDetector
 from ..model import Finding, Notice, Role
 from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
-from .common import RELAY_MARKS, group, kept, opening, relay_marks, relayed
+from .common import RELAY_MARKS, group, kept, opening, relay_marks, relayed, signals_option
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -151,29 +151,20 @@ _SPOKEN_DIGIT = "spoken_digit"
             default=True,
         ),
         RELAY_MARKS,
-        OptionSpec(
+        signals_option(
             "heard-through-signals",
-            list,
             "a customer turn holding one of these signals (insults, swearing) is not "
             "judged when an agent turn has acknowledged them since they became upset "
             "after being calm, however often they were upset again since",
-            choices_from=lambda: tuple(EscalationDetector.default().weights),
-            default=[],
         ),
-        OptionSpec(
+        signals_option(
             "confirm-signals",
-            list,
             "the detector's signals that still get a `confirms` turn judged (a feeling "
             'said anew: "yes, and now I\'m scared")',
-            choices_from=lambda: tuple(EscalationDetector.default().weights),
-            default=[],
         ),
-        OptionSpec(
+        signals_option(
             "still-upset-signals",
-            list,
             "the detector's signals that count toward `still-upset-score`",
-            choices_from=lambda: tuple(EscalationDetector.default().weights),
-            default=[],
         ),
     ],
     quiet=lambda rule, screen, options, led: None if led else quiet(screen),

@@ -17,7 +17,7 @@ from ..escalation import MEASURED, EscalationDetector
 from ..model import Finding, Notice, Role
 from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
-from .common import kept
+from .common import kept, signals_option
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -72,14 +72,11 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
             'to me like that. Learn some manners first.")',
             default=False,
         ),
-        OptionSpec(
+        signals_option(
             "answer-signals",
-            list,
             "the escalation detector's signals, one of which (or an `answered` phrase) "
             "the customer's last turn before an agent turn must hold for the turn's "
             "`answer` phrases to count",
-            choices_from=lambda: tuple(EscalationDetector.default().weights),
-            default=[],
         ),
     ],
     doc="Flags each `trigger` in an agent turn, unless a negation or hedge cue "
