@@ -312,6 +312,39 @@ def details(outcome: Outcome) -> list[str]:
     return lines
 
 
+def evaluate(root: Path, languages: Iterable[str], detect: bool) -> tuple[list[str], list[Outcome]]:
+    """The rules a set labels (only those are scored), and per language its matched outcome."""
+    loaded = {language: list(load(root, language)) for language in languages}
+    # Only the rules the set labels are scored: a set written before a rule
+    # existed says nothing about that rule, and its findings there are not errors.
+    scored = sorted(
+        {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
+        & set(RULES)
+    )
+    linter = dl.Linter(select=scored)
+    outcomes = []
+    for language, conversations in loaded.items():
+        if not conversations:
+            continue
+        labels: list[Label] = []
+        hits: list[Hit] = []
+        notices: list[str] = []
+        clean = silent = 0
+        for record, record_labels in conversations:
+            labels.extend(record_labels)
+            found, said = lint(linter, language, record, detect)
+            hits.extend(found)
+            notices.extend(said)
+            if not record_labels:
+                clean += 1
+                silent += not found
+        outcome = match(language, labels, hits, notices)
+        outcome.conversations = len(conversations)
+        outcome.clean, outcome.clean_silent = clean, silent
+        outcomes.append(outcome)
+    return scored, outcomes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -338,35 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [x for x in args.languages if x not in LANGUAGES]
     if unknown:
         parser.error(f"unknown language(s): {', '.join(unknown)}")
-    loaded = {language: list(load(args.set, language)) for language in args.languages}
-    # Only the rules the set labels are scored: a set written before a rule
-    # existed says nothing about that rule, and its findings there are not errors.
-    scored = sorted(
-        {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
-        & set(RULES)
-    )
-    linter = dl.Linter(select=scored)
-    outcomes = []
-    for language in args.languages:
-        labels: list[Label] = []
-        hits: list[Hit] = []
-        notices: list[str] = []
-        conversations = loaded[language]
-        if not conversations:
-            continue
-        clean = silent = 0
-        for record, record_labels in conversations:
-            labels.extend(record_labels)
-            found, said = lint(linter, language, record, args.detect)
-            hits.extend(found)
-            notices.extend(said)
-            if not record_labels:
-                clean += 1
-                silent += not found
-        outcome = match(language, labels, hits, notices)
-        outcome.conversations = len(conversations)
-        outcome.clean, outcome.clean_silent = clean, silent
-        outcomes.append(outcome)
+    scored, outcomes = evaluate(args.set, args.languages, args.detect)
     mode = "language detected by the linter" if args.detect else "language given in each record"
     out = [
         "# deescalate-lint: evaluation",
