@@ -119,10 +119,12 @@ def quiet(
         OptionSpec(
             "evidence",
             str,
-            "which act a turn with several is quoted by: `first`, or `last` (where "
+            "which act a turn with several is quoted by: `first`, `last` (where "
             "the act that leaves the customer comes after the clause that says whose "
-            "job it is: \"that's billing, I'll transfer you\")",
-            choices=("first", "last"),
+            "job it is: \"that's billing, I'll transfer you\"), or `span`: from the first "
+            "through the acts that follow it closely (a laugh and the joke it goes "
+            'with: "Haha I know! Look on the bright side, leftovers for tomorrow 😂")',
+            choices=("first", "last", "span"),
             default="first",
         ),
         OptionSpec(
@@ -225,14 +227,34 @@ def check(
             # have a good day" is quoted by the ending it announces.
             quotable = [h for h in hits if not h.pattern.attrs.get("fallback")] or hits
             hit = quotable[-1] if options.get("evidence") == "last" else quotable[0]
+            end = _span_end(quotable) if options.get("evidence") == "span" else hit.end
             detail = f"The customer is upset ({mood.reason})."
             if bare is not None:
-                hit = bare
+                hit, end = bare, bare.end
                 detail = "The whole reply is this act, with nothing said around it."
             kind = hit.pattern.attrs.get("kind")
             if bare is not None and f"{kind}-bare" in rule.messages:
                 kind = f"{kind}-bare"  # its own message: the customer may be calm
-            yield convo.finding(rule, view, hit.start, hit.end, kind=kind, detail=detail)
+            yield convo.finding(rule, view, hit.start, end, kind=kind, detail=detail)
+
+
+#: With ``evidence = "span"``, an act starting at most this many characters after
+#: the end of the one before it is quoted with it ("Haha I know, I know! Look on
+#: the bright side ... 😂"); further apart, they are separate remarks.
+_SPAN_GAP = 60
+
+
+def _span_end(hits: list[Hit]) -> int:
+    """Where the evidence of ``evidence = "span"`` ends: the end of the last of
+    the acts that follow the first, each within ``_SPAN_GAP`` characters of the
+    one before."""
+    ordered = sorted(hits, key=lambda h: (h.start, h.end))
+    end = ordered[0].end
+    for hit in ordered[1:]:
+        if hit.start > end + _SPAN_GAP:
+            break
+        end = max(end, hit.end)
+    return end
 
 
 #: A cut-in opening starts within this many characters of the turn's start
