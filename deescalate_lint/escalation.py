@@ -57,6 +57,10 @@ _CASED_WORD = compile_pattern(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\
 _LOUD_WORD = compile_pattern(
     r"(?<![\p{L}\p{N}'@#_])(?!X++(?![\p{L}\p{N}'_]))(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])"
 )
+#: A clause of ``EscalationDetector.shouted_clauses``: the text between punctuation.
+_CLAUSE = compile_pattern(r"[^.!?;:,\n—–()\"“”]+")
+#: A menu path's ">" (or its HTML escape) just before a clause.
+_MENU_BEFORE = compile_pattern(r"(?:>|&gt;)\s*+\Z")
 #: Signals measured in code, not listed as concepts.
 MEASURED = ("shouting", "exclaiming", "emphasis")
 #: The signal a long account adds (``[long_account]``), not a concept either.
@@ -456,14 +460,41 @@ class EscalationDetector:
             if len(m.group()) >= min_letters and m.group().casefold() not in self.acronyms
         ]
 
+    def shouted_clauses(self, text: str) -> list[Signal]:
+        """``shouting`` in the clauses of ``text`` shouted on their own, the turn
+        as a whole not ("Ma'am, CALM DOWN, I'm doing what I can.").
+
+        A clause runs between punctuation (``_CLAUSE``); it is shouted with
+        ``min_words`` loud words making up ``clause_min_share`` of its words, one
+        of them ``clause_long_letters`` long (codes and short acronyms are not:
+        "AKL-WLG", "RAM GPU"), and not a menu item after ">" ("&gt; I STILL NEED HELP")."""
+        min_words = int(self.shouting.get("min_words", 2))
+        share = float(self.shouting.get("clause_min_share", 1.0))
+        long_letters = int(self.shouting.get("clause_long_letters", 4))
+        found = []
+        for clause in _CLAUSE.finditer(text):
+            loud = self._loud_words(clause.group())
+            if len(loud) < min_words or not any(len(m.group()) >= long_letters for m in loud):
+                continue
+            if _MENU_BEFORE.search(text, max(0, clause.start() - 12), clause.start()):
+                continue
+            if len(loud) >= share * _word_count(clause.group()):
+                start, end = clause.start() + loud[0].start(), clause.start() + loud[-1].end()
+                found.append(Signal("shouting", start, end, text[start:end]))
+        return found
+
     def _shouting(self, text: str, loud: list[regex.Match[str]]) -> tuple[int, int] | None:
         min_words = int(self.shouting.get("min_words", 2))
         if not loud or len(loud) < min_words:
             return None
-        words = sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
-        if len(loud) >= float(self.shouting.get("min_share", 0.3)) * words:
+        if len(loud) >= float(self.shouting.get("min_share", 0.3)) * _word_count(text):
             return loud[0].start(), loud[-1].end()
         return None
+
+
+def _word_count(text: str) -> int:
+    """The words of ``text`` in a cased script (``_CASED_WORD`` with a letter)."""
+    return sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
 
 
 def _compiled(pattern: str | None) -> regex.Pattern[str] | None:

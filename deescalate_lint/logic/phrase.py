@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation, TurnView
-from ..escalation import MEASURED, EscalationDetector
+from ..escalation import MEASURED, EscalationDetector, Signal
 from ..model import Finding, Notice, Role
 from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
@@ -58,6 +58,13 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
             default=[],
         ),
         OptionSpec(
+            "shouting-in-clauses",
+            bool,
+            "with `shouting` measured, a clause in capitals counts on its own, the "
+            "turn as a whole not shouted (\"Ma'am, CALM DOWN, I'm doing what I can\")",
+            default=False,
+        ),
+        OptionSpec(
             "merge-across-sentences",
             bool,
             "hits close together merge into one finding even with a sentence end "
@@ -100,7 +107,9 @@ def check(
             hits = sorted([*hits, *answers], key=lambda h: (h.start, h.end))
         spans = [(h.start, h.end, h.pattern.attrs.get("kind")) for h in hits]
         if detector is not None:
-            spans += [(s.start, s.end, s.kind) for s in detector.measured(view.text, measured)]
+            spans += [
+                (s.start, s.end, s.kind) for s in measured_signals(detector, view.text, options)
+            ]
             spans.sort(key=lambda span: span[:2])
         runs = merge_close(spans, view.text, across=options["merge-across-sentences"])
         for number, run in enumerate(runs):
@@ -139,9 +148,22 @@ def quiet(screen: Screen, options: Mapping[str, Any]) -> list[Finding | Notice] 
     measured = options["measured-signals"]
     if measured:
         detector = EscalationDetector.default()
-        if any(detector.measured(text, measured) for text in screen.texts(Role.AGENT)):
+        if any(measured_signals(detector, text, options) for text in screen.texts(Role.AGENT)):
             return None
     return []
+
+
+def measured_signals(
+    detector: EscalationDetector, text: str, options: Mapping[str, Any]
+) -> list[Signal]:
+    """The `measured-signals` in an agent's ``text``; with `shouting-in-clauses`,
+    a clause shouted on its own when the whole turn is not."""
+    measured = options["measured-signals"]
+    found = detector.measured(text, measured)
+    shouted = any(s.kind == "shouting" for s in found)
+    if options["shouting-in-clauses"] and "shouting" in measured and not shouted:
+        found += detector.shouted_clauses(text)
+    return found
 
 
 Span = tuple[int, int, Any]
