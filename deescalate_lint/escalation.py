@@ -471,6 +471,8 @@ class EscalationDetector:
         min_words = int(self.shouting.get("min_words", 2))
         share = float(self.shouting.get("clause_min_share", 1.0))
         long_letters = int(self.shouting.get("clause_long_letters", 4))
+        if len(self._loud_words(text)) < min_words:
+            return []  # most turns: no clause can be shouted, so none is read
         found = []
         for clause in _CLAUSE.finditer(text):
             loud = self._loud_words(clause.group())
