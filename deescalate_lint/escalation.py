@@ -57,8 +57,9 @@ _CASED_WORD = compile_pattern(r"(?<![\p{L}\p{N}'@#_])[\p{Lu}\p{Ll}\p{Lt}']+(?![\
 _LOUD_WORD = compile_pattern(
     r"(?<![\p{L}\p{N}'@#_])(?!X++(?![\p{L}\p{N}'_]))(?=['ß]*\p{Lu})[\p{Lu}'ß]++(?![\p{L}\p{N}'_])"
 )
-#: A clause of ``EscalationDetector.shouted_clauses``: the text between punctuation.
-_CLAUSE = compile_pattern(r"[^.!?;:,\n—–()\"“”]+")
+#: A clause of ``EscalationDetector.shouted_clauses``: the text between punctuation
+#: (and a menu path's ">", so a menu item after it is a clause of its own).
+_CLAUSE = compile_pattern(r"[^.!?;:,\n—–()\"“”>]+")
 #: A menu path's ">" (or its HTML escape) just before a clause.
 _MENU_BEFORE = compile_pattern(r"(?:>|&gt;)\s*+\Z")
 #: Signals measured in code, not listed as concepts.
@@ -469,7 +470,7 @@ class EscalationDetector:
         of them ``clause_long_letters`` long (codes and short acronyms are not:
         "AKL-WLG", "RAM GPU"), and not a menu item after ">" ("&gt; I STILL NEED HELP")."""
         min_words = int(self.shouting.get("min_words", 2))
-        share = float(self.shouting.get("clause_min_share", 1.0))
+        share = float(self.shouting.get("clause_min_share", 0.6))
         long_letters = int(self.shouting.get("clause_long_letters", 4))
         if len(self._loud_words(text)) < min_words:
             return []  # most turns: no clause can be shouted, so none is read

@@ -104,10 +104,10 @@ def build(bank: Path, out: Path, wanted: Iterable[str] = ()) -> list[str]:
         language = path.stem
         if language not in contexts:
             raise SystemExit(f"{path}: no context lines for language {language!r} in {CONTEXTS}")
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not text.strip():
                 continue
-            item = json.loads(line)
+            item = json.loads(text)
             concept = concepts.get(item["concept"])
             if concept is None:
                 raise SystemExit(f"{path}:{number}: unknown concept {item['concept']!r}")
@@ -154,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="the numbers, per concept")
     args = parser.parse_args(argv)
     concepts, _ = load_contexts()
+    unknown = sorted(set(args.concepts) - set(concepts))
+    if unknown:
+        parser.error(f"unknown concept(s): {', '.join(unknown)}; known: {', '.join(concepts)}")
+    if not any(args.bank.glob("*.jsonl")):
+        parser.error(f"{args.bank}: no <language>.jsonl bank files")
     with tempfile.TemporaryDirectory() as scratch:
         out = args.out or Path(scratch)
         names = build(args.bank, out, args.concepts)
@@ -161,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         numbers = {}
         for name in names:
             rule = concepts[name].rule
-            _, outcomes = evaluate(out / name, LANGUAGES, detect=True)
+            # The concept's rule is scored even where no item is labelled for it.
+            _, outcomes = evaluate(out / name, LANGUAGES, detect=True, rules=[rule])
             print(line(name, rule, outcomes))
             numbers[name] = {lang: row for (lang, r), row in counts(outcomes).items() if r == rule}
             report += [f"## {name} ({rule})", ""]

@@ -312,13 +312,17 @@ def details(outcome: Outcome) -> list[str]:
     return lines
 
 
-def evaluate(root: Path, languages: Iterable[str], detect: bool) -> tuple[list[str], list[Outcome]]:
-    """The rules a set labels (only those are scored), and per language its matched outcome."""
+def evaluate(
+    root: Path, languages: Iterable[str], detect: bool, rules: Iterable[str] = ()
+) -> tuple[list[str], list[Outcome]]:
+    """The rules scored (``rules``, or else those the set labels), and per language
+    its matched outcome."""
     loaded = {language: list(load(root, language)) for language in languages}
     # Only the rules the set labels are scored: a set written before a rule
     # existed says nothing about that rule, and its findings there are not errors.
     scored = sorted(
-        {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
+        set(rules)
+        or {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
         & set(RULES)
     )
     linter = dl.Linter(select=scored)

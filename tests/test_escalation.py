@@ -149,3 +149,27 @@ def test_chinese_counts_characters_as_words() -> None:
     detector = EscalationDetector.default()
     assert detector.words("我上个月买的洗衣机") == 4  # 9 characters, 2 to a word
     assert detector.words("I paid 200 euros") == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "shouted"),
+    [
+        ("Ma'am, CALM DOWN, I'm doing what I can.", ["CALM DOWN"]),
+        (
+            "I ALREADY EXPLAINED THE POLICY. If you keep going like this we stop.",
+            ["ALREADY EXPLAINED THE POLICY"],
+        ),
+        # A menu item after ">" (plain or escaped) is a path to click, not a raised voice.
+        ("Open the app, go to Settings, then > CONTACT SUPPORT NOW. We reply within a day.", []),
+        ("Menu>CONTACT SUPPORT NOW and wait for the form.", []),
+        ("Choose Help &gt; I STILL NEED HELP and send it.", []),
+        # Codes and short acronyms are not shouting: no loud word of four letters.
+        ("Your booking code is AKL-WLG, the flight leaves at nine.", []),
+        ("No capitals here at all, just a calm answer.", []),
+    ],
+)
+def test_shouted_clauses(text: str, shouted: list[str]) -> None:
+    """A clause in capitals is shouted on its own; menu items and codes are not."""
+    found = EscalationDetector.default().shouted_clauses(text)
+    assert [s.text for s in found] == shouted
+    assert all(s.kind == "shouting" for s in found)

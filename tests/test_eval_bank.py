@@ -47,6 +47,8 @@ def test_every_bank_item_wraps(language: str) -> None:
     """Each item names a known concept, is wrapped as its shape says, and a label quotes a turn."""
     for path in sorted(bank.BANKS.glob(f"*/{language}.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue  # as bank.build reads it
             item = json.loads(line)
             concept = CONCEPTS[item["concept"]]
             assert isinstance(item["flag"], bool), f"{path}:{number}"
