@@ -472,17 +472,27 @@ class EscalationDetector:
         min_words = int(self.shouting.get("min_words", 2))
         share = float(self.shouting.get("clause_min_share", 0.6))
         long_letters = int(self.shouting.get("clause_long_letters", 4))
-        if len(self._loud_words(text)) < min_words:
+        # One search for the turn's loud words, dealt out to its clauses in order:
+        # no loud word crosses a clause's edge (the edges are punctuation, which
+        # neither a loud word nor its look-arounds' letters hold).
+        every = self._loud_words(text)
+        if len(every) < min_words:
             return []  # most turns: no clause can be shouted, so none is read
         found = []
+        first = 0
         for clause in _CLAUSE.finditer(text):
-            loud = self._loud_words(clause.group())
+            while first < len(every) and every[first].start() < clause.start():
+                first += 1
+            after = first
+            while after < len(every) and every[after].end() <= clause.end():
+                after += 1
+            loud, first = every[first:after], after
             if len(loud) < min_words or not any(len(m.group()) >= long_letters for m in loud):
                 continue
             if _MENU_BEFORE.search(text, max(0, clause.start() - 12), clause.start()):
                 continue
             if len(loud) >= share * _word_count(clause.group()):
-                start, end = clause.start() + loud[0].start(), clause.start() + loud[-1].end()
+                start, end = loud[0].start(), loud[-1].end()
                 found.append(Signal("shouting", start, end, text[start:end]))
         return found
 

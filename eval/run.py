@@ -322,8 +322,10 @@ def evaluate(
     # existed says nothing about that rule, and its findings there are not errors.
     scored = sorted(
         set(rules)
-        or {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
-        & set(RULES)
+        or (
+            {x.rule for conversations in loaded.values() for _, xs in conversations for x in xs}
+            & set(RULES)
+        )
     )
     linter = dl.Linter(select=scored)
     outcomes = []
