@@ -17,7 +17,7 @@ from ..escalation import MEASURED, EscalationDetector, Signal
 from ..model import Finding, Notice, Role
 from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
-from .common import kept, signals_option
+from .common import group, kept, signals_option
 
 if TYPE_CHECKING:
     from ..rulepack import Rule
@@ -46,6 +46,23 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
             False,
             "what a customer says that an `answer` phrase replies to (a threat: "
             "a complaint, a review, a lawyer, leaving)",
+            leads=False,
+        ),
+        GroupSpec(
+            "bare",
+            "agent",
+            False,
+            "phrases that are the behaviour only in a turn holding no `offer` phrase "
+            "and no other hit: "
+            'a rule, fee or decision given as the whole answer ("Fees are set by the '
+            'company."), not one explained while the agent acts',
+        ),
+        GroupSpec(
+            "offer",
+            "agent",
+            False,
+            "what the agent does or offers in the turn (an action, an option), which "
+            "makes a `bare` phrase in it an explanation",
             leads=False,
         ),
     ],
@@ -79,6 +96,14 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
             'to me like that. Learn some manners first.")',
             default=False,
         ),
+        OptionSpec(
+            "bare-when-upset",
+            bool,
+            "`bare` phrases count only while the customer is upset (the escalation "
+            "detector, with persistence; a template, which has no customer turns, "
+            "is not held back): a rule given as the whole answer to a complaint",
+            default=False,
+        ),
         signals_option(
             "answer-signals",
             "the escalation detector's signals, one of which (or an `answered` phrase) "
@@ -92,7 +117,8 @@ _SENTENCE_END = compile_pattern(r"[.!?;\n。！？；]")
     "`measured-signals` adds the escalation detector's measured signals "
     "(mostly capitals) on the agent's own turns; `answer` phrases count only "
     "in reply to a customer turn holding an `answered` phrase or one of "
-    "`answer-signals`.",
+    "`answer-signals`; `bare` phrases count only in a turn holding no `offer` "
+    "phrase and no other hit (a rule given as the whole answer).",
     quiet=lambda rule, screen, options, led: None if led else quiet(screen, options),
 )
 def check(
@@ -105,13 +131,29 @@ def check(
         answers = kept(rule, convo, view, "answer")
         if answers and answered(rule, convo, view, options["answer-signals"]):
             hits = sorted([*hits, *answers], key=lambda h: (h.start, h.end))
+        bare = False
+        if not hits:
+            # A rule given as the whole answer: only in a turn that does nothing
+            # else the rule flags and offers nothing; one stance, so one finding.
+            bares = kept(rule, convo, view, "bare")
+            offered = bares and convo.hits(group(rule, view, "offer"), view)
+            if (
+                bares
+                and not offered
+                and (not options["bare-when-upset"] or upset_before(convo, view))
+            ):
+                hits, bare = bares, detector is None
         spans = [(h.start, h.end, h.pattern.attrs.get("kind")) for h in hits]
         if detector is not None:
             spans += [
                 (s.start, s.end, s.kind) for s in measured_signals(detector, view.text, options)
             ]
             spans.sort(key=lambda span: span[:2])
-        runs = merge_close(spans, view.text, across=options["merge-across-sentences"])
+        runs = (
+            [[(sentence_start(view, spans[0][0]), spans[-1][1], spans[0][2])]]
+            if bare
+            else merge_close(spans, view.text, across=options["merge-across-sentences"])
+        )
         for number, run in enumerate(runs):
             kinds = list(dict.fromkeys(span[2] for span in run))
             # One act in one stretch of words, but every behaviour in it named:
@@ -123,6 +165,11 @@ def check(
             ]
             detail = " ".join(f"Also: {m}" for m in also) or None
             end = max(span[1] for span in run)
+            if bare:
+                # The rule is its whole sentence ("Fees are set by the company").
+                end = next_sentence_end(view, end, len(view.text), this=True)
+                while end > run[0][1] and view.text[end - 1] in ".;,":
+                    end -= 1
             if options["evidence-next-sentence"]:
                 limit = runs[number + 1][0][0] if number + 1 < len(runs) else len(view.text)
                 end = next_sentence_end(view, end, limit)
@@ -169,15 +216,33 @@ def measured_signals(
 Span = tuple[int, int, Any]
 
 
-def next_sentence_end(view: TurnView, end: int, limit: int) -> int:
+def upset_before(convo: Conversation, view: TurnView) -> bool:
+    """Whether the customer is upset before ``view`` (the detector, with
+    persistence); a template, with no customer turns, counts as upset."""
+    mood = convo.mood_before(view.index, 0)
+    return mood is None or mood.upset
+
+
+def sentence_start(view: TurnView, start: int) -> int:
+    """The start of the sentence ``start`` falls in (``start`` if none)."""
+    for s0, s1 in view.tokens().sentences:
+        if s0 <= start < s1:
+            while s0 < start and view.text[s0].isspace():
+                s0 += 1
+            return s0
+    return start
+
+
+def next_sentence_end(view: TurnView, end: int, limit: int, this: bool = False) -> int:
     """The end of the sentence after the one ``end`` falls in (trailing spaces
     left out), at most ``limit`` (where the turn's next finding starts); ``end``
-    itself when that sentence is the turn's last."""
+    itself when that sentence is the turn's last. ``this``: the end of the
+    sentence ``end`` falls in instead."""
     sentences = view.tokens().sentences
     at = next((i for i, (s0, s1) in enumerate(sentences) if s0 <= max(end - 1, 0) < s1), None)
-    if at is None or at + 1 >= len(sentences):
+    if at is None or (not this and at + 1 >= len(sentences)):
         return end
-    stop = min(sentences[at + 1][1], limit)
+    stop = min(sentences[at if this else at + 1][1], limit)
     while stop > end and view.text[stop - 1].isspace():
         stop -= 1
     return max(end, stop)
