@@ -224,13 +224,12 @@ def upset_before(convo: Conversation, view: TurnView) -> bool:
 
 
 def sentence_start(view: TurnView, start: int) -> int:
-    """The start of the sentence ``start`` falls in (``start`` if none)."""
-    for s0, s1 in view.tokens().sentences:
-        if s0 <= start < s1:
-            while s0 < start and view.text[s0].isspace():
-                s0 += 1
-            return s0
-    return start
+    """The start of the sentence ``start`` falls in (``start`` if none), leading
+    spaces left out."""
+    s0, _ = view.tokens().sentence_of(start, start + 1)
+    while s0 < start and view.text[s0].isspace():
+        s0 += 1
+    return s0
 
 
 def next_sentence_end(view: TurnView, end: int, limit: int, this: bool = False) -> int:
