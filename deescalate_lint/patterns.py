@@ -24,15 +24,17 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
 from .errors import RulePackError
 from .literals import folded, needle_automaton, pattern_needles, start_within, tail_reach
 from .regexes import compile_pattern
+
+_T = TypeVar("_T")
 
 #: A word edge that also works next to punctuation: never between two word
 #: characters. Unlike ``\b`` it lets a pattern begin or end with a dash or "%".
@@ -63,6 +65,25 @@ class PatternTimeout(Exception):
         self.budget = budget
         limit = "" if budget is None else f" (limit {budget:.1f} s for {length} characters)"
         super().__init__(f"pattern matching timed out in {where}{limit}")
+
+
+def within_budget(where: str, length: int, search: Callable[[float], _T]) -> _T:
+    """``search(budget)``'s result, with ``match_budget(length)`` seconds of matching
+    (``search`` raises TimeoutError past them), or PatternTimeout.
+
+    Once more with a fresh budget before blaming the pattern: a pause of the
+    whole process (a garbage collection of a million-turn call, a busy
+    machine) spends wall time no search used, and a finding must not depend
+    on the machine's load. A super-linear pattern fails twice.
+    """
+    budget = match_budget(length)
+    try:
+        return search(budget)
+    except TimeoutError:
+        try:
+            return search(budget)
+        except TimeoutError:
+            raise PatternTimeout(where, budget, length) from None
 
 
 @dataclass(frozen=True)
@@ -344,17 +365,11 @@ class PatternGroup:
         # busy machine a first compile must not count as a slow pattern.
         for index in indices if singly else ():
             self._single(index)
-        budget = match_budget(len(text))
-        try:
-            found = self._find(indices, text, pos, singly, budget, starts)
-        except TimeoutError:
-            # Once more with a fresh budget before blaming the pattern: a pause
-            # of the whole process (a garbage collection of a million-turn
-            # call, a busy machine) spends wall time no search used.
-            try:
-                found = self._find(indices, text, pos, singly, budget, starts)
-            except TimeoutError:
-                raise PatternTimeout(self.where, budget, len(text)) from None
+        found = within_budget(
+            self.where,
+            len(text),
+            lambda budget: self._find(indices, text, pos, singly, budget, starts),
+        )
         for start, end, index in found:
             yield Hit(start, end, self.specs[index])
 
@@ -405,10 +420,10 @@ class PatternGroup:
         if indices is None:
             indices = self.candidates(text)
         compiled = [(index, self._at_end(index)) for index in indices]  # before the clock
-        budget = match_budget(len(text))
-        deadline = time.monotonic() + budget
-        best: Hit | None = None
-        try:
+
+        def leftmost(budget: float) -> Hit | None:
+            deadline = time.monotonic() + budget
+            best: Hit | None = None
             for index, pattern in compiled:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -418,9 +433,9 @@ class PatternGroup:
                     continue
                 if best is None or match.start() < best.start:
                     best = Hit(match.start(), match.end(), self.specs[index])
-        except TimeoutError:
-            raise PatternTimeout(self.where, budget, len(text)) from None
-        return best
+            return best
+
+        return within_budget(self.where, len(text), leftmost)
 
     def _at_end(self, index: int) -> regex.Pattern[str]:
         compiled = self._ends.get(index)
