@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..context import Conversation
+from ..context import Conversation, TurnView
 from ..escalation import EscalationDetector, Mood
 from ..model import Finding, Notice, Role
 from ..patterns import Hit
@@ -44,15 +44,16 @@ if TYPE_CHECKING:
 
 
 def quiet(
-    screen: Screen, led: bool, threshold: int, bare: bool = False
+    screen: Screen, led: bool, threshold: int, unscored: bool = False
 ) -> list[Finding | Notice] | None:
     """Without a trigger, nothing to judge. With one, a finding needs an upset
-    customer (or, with ``bare``, a reply that is only the act), and a notice a
-    template or a language the detector does not cover: when none of them can
-    be, nothing either."""
+    customer (or, with ``unscored``, a reply that is only the act or a long
+    complaint before it, which the detector's signals do not decide), and a
+    notice a template or a language the detector does not cover: when none of
+    them can be, nothing either."""
     if not led:
         return []
-    if bare or screen.transcript.template or screen.may_be_upset(threshold):
+    if unscored or screen.transcript.template or screen.may_be_upset(threshold):
         return None
     detector = EscalationDetector.default()
     if any(not detector.reads_language(lang) for lang in screen.languages(Role.AGENT)):
@@ -136,6 +137,15 @@ def quiet(
             default=[],
         ),
         OptionSpec(
+            "complaint-words",
+            int,
+            "a customer turn of at least this many words that does not calm down "
+            "counts as upset for this rule when it is the customer's last before the "
+            "agent's turn (0: off): someone who has just told at length what went wrong "
+            "is in no mood for a joke, even in words the detector does not read",
+            default=0,
+        ),
+        OptionSpec(
             "bare-kinds",
             list,
             "kinds of act that, when the agent's turn is that act and nothing more "
@@ -145,7 +155,10 @@ def quiet(
         ),
     ],
     quiet=lambda rule, screen, options, led: quiet(
-        screen, led, _threshold(options), bool(options.get("bare-kinds"))
+        screen,
+        led,
+        _threshold(options),
+        bool(options.get("bare-kinds")) or options.get("complaint-words", 0) > 0,
     ),
 )
 def check(
@@ -160,8 +173,11 @@ def check(
     uncovered = False
     cut_in_kinds = set(options.get("cut-in-kinds") or ())
     broke_off = False
+    complaint = int(options.get("complaint-words", 0))
+    last_customer: TurnView | None = None
     for view in convo.views:
         if view.is_customer:
+            last_customer = view
             if None not in asked:
                 asked |= _kinds(convo.hits(group(rule, view, "unless_customer_asked"), view))
             found = group(rule, view, "cut_off") if cut_in_kinds else None
@@ -218,6 +234,8 @@ def check(
                 f"the customer's mood cannot be judged in language {view.language!r} "
                 "(the escalation detector has no concepts for it); not checked",
             )
+        if not mood.upset and complaint and last_customer is not None:
+            mood = _complained(detector, convo, last_customer, complaint) or mood
         bare = None
         if not mood.upset and _alone(convo, view.index):
             bare = _bare(view.turn.text, hits, options.get("bare-kinds"))
@@ -236,6 +254,21 @@ def check(
             if bare is not None and f"{kind}-bare" in rule.messages:
                 kind = f"{kind}-bare"  # its own message: the customer may be calm
             yield convo.finding(rule, view, hit.start, end, kind=kind, detail=detail)
+
+
+def _complained(
+    detector: EscalationDetector, convo: Conversation, view: TurnView, words: int
+) -> Mood | None:
+    """Upset for ``complaint-words``: the customer turn ``view`` tells what went
+    wrong in ``words`` words or more and does not calm down ("thanks, that's
+    sorted"); None otherwise."""
+    if detector.words(view.text) < words or detector.calms_down(convo, view):
+        return None
+    return Mood(
+        True,
+        view.index,
+        f"turn {view.index + 1} tells at length what went wrong and does not calm down",
+    )
 
 
 #: With ``evidence = "span"``, an act starting at most this many characters after
