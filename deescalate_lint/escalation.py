@@ -69,6 +69,9 @@ LONG_ACCOUNT = "long account"
 #: Characters of scripts written without spaces between words (or, Hangul,
 #: with few): counted per character, ``chars_per_word`` to a word.
 _DENSE = compile_pattern(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+#: Characters of ``_DENSE`` that make one word where shouting is weighed against
+#: a turn's words (the long account's default ``chars_per_word``).
+_DENSE_CHARS_PER_WORD = 2
 #: A word of any other script (letters and digits).
 _SPACED_WORD = compile_pattern(r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])[\p{L}\p{N}])+")
 
@@ -506,8 +509,12 @@ class EscalationDetector:
 
 
 def _word_count(text: str) -> int:
-    """The words of ``text`` in a cased script (``_CASED_WORD`` with a letter)."""
-    return sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
+    """The words of ``text`` in a cased script (``_CASED_WORD`` with a letter), and
+    those of a script without case at ``_DENSE_CHARS_PER_WORD`` characters a word:
+    "MRI" twice in a Korean letter is two acronyms among fifty words, not a turn
+    mostly in capitals."""
+    cased = sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
+    return cased + len(_DENSE.findall(text)) // _DENSE_CHARS_PER_WORD
 
 
 def _compiled(pattern: str | None) -> regex.Pattern[str] | None:

@@ -68,6 +68,10 @@ def _measured(text: str) -> list[tuple[str, str]]:
         ("고객님 번호 XXXX-XXXX로 문자 드렸습니다", []),
         ("the card ending XXXX XXXX is blocked", []),
         ("XXL OR XXXL SIZES ONLY", [("shouting", "XXL OR XXXL SIZES ONLY")]),
+        # Weighed against every word of the turn, Hangul and Han too: two acronyms in a
+        # Korean sentence are not a turn mostly in capitals; Latin capitals alone still are.
+        ("외래 진료 때 MRI 검사를 받지 않으셨는데 영수증에 MRI 42만 원이 포함되었습니다", []),
+        ("我要退款 REFUND NOW", [("shouting", "REFUND NOW")]),
     ],
 )
 def test_measured_signals(text: str, expected: list[tuple[str, str]]) -> None:

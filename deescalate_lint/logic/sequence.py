@@ -97,6 +97,15 @@ def quiet(
             at_end=True,
         ),
         GroupSpec(
+            "taken_over",
+            "agent",
+            False,
+            "the first words of whoever takes over, in the agent turn right after a "
+            'hand-over (a greeting and a name: "Hi, Jordan here"): the act of a '
+            "`taken-over-kinds` kind before it left nobody waiting",
+            leads=False,
+        ),
+        GroupSpec(
             "template_upset",
             "agent",
             False,
@@ -153,6 +162,14 @@ def quiet(
             "the customer's mood: a reply that is only the act is itself the brush-off",
             default=[],
         ),
+        OptionSpec(
+            "taken-over-kinds",
+            list,
+            "kinds of act that are not flagged when the transcript's next turn is "
+            "an agent's opening as someone taking over (`taken_over`: \"Connecting you "
+            'now." then "Hi, I\'m Leah, I\'ve read the chat"): nobody was left waiting',
+            default=[],
+        ),
     ],
     quiet=lambda rule, screen, options, led: quiet(
         screen,
@@ -172,6 +189,7 @@ def check(
     agent_before: set[str | None] = set()
     uncovered = False
     cut_in_kinds = set(options.get("cut-in-kinds") or ())
+    taken_over: set[str | None] = set(options.get("taken-over-kinds") or ())
     broke_off = False
     complaint = int(options.get("complaint-words", 0))
     last_customer: TurnView | None = None
@@ -204,6 +222,8 @@ def check(
             if not raw:
                 continue
         hits = _unexcused(kept(rule, convo, view, "trigger"), excused)
+        if taken_over and hits and _taken_over(rule, convo, view.index):
+            hits = _unexcused(hits, taken_over)
         if after_cut_off and hits:
             hits = _without_cut_in(view.text, hits, cut_in_kinds)
         if not hits:
@@ -357,6 +377,17 @@ def _alone(convo: Conversation, index: int) -> bool:
     flagged too (measured: requiring the next turn to be the customer's lost a
     label on rounds 19 and 20 each)."""
     return index > 0 and convo.views[index - 1].is_customer
+
+
+def _taken_over(rule: Rule, convo: Conversation, index: int) -> bool:
+    """Whether the turn after the agent turn at ``index`` is an agent's that opens
+    as someone taking over (``taken_over``): a bot's "Connecting you to an agent."
+    answered by the colleague's "Hi, Jordan here, I've read your chat"."""
+    following = index + 1
+    if following >= len(convo.views) or not convo.views[following].is_agent:
+        return False
+    view = convo.views[following]
+    return bool(convo.hits(group(rule, view, "taken_over"), view))
 
 
 def _weight(ch: str) -> int:
