@@ -148,10 +148,11 @@ def quiet(
         OptionSpec(
             "complaint-words",
             int,
-            "a customer turn of at least this many words that does not calm down "
-            "counts as upset for this rule when it is the customer's last before the "
-            "agent's turn (0: off): someone who has just told at length what went wrong "
-            "is in no mood for a joke, even in words the detector does not read",
+            "a customer turn of at least this many words that asks nothing (no question "
+            "mark) and does not calm down counts as upset for this rule when it is the "
+            "customer's last before the agent's turn (0: off): someone who has just told "
+            "at length what went wrong is in no mood for a joke, even in words the "
+            "detector does not read",
             default=0,
         ),
         OptionSpec(
@@ -276,12 +277,18 @@ def check(
             yield convo.finding(rule, view, hit.start, end, kind=kind, detail=detail)
 
 
+#: A customer turn holding one of these asks something: ``complaint-words`` leaves it alone.
+_QUESTION_MARKS = ("?", "？")
+
+
 def _complained(
     detector: EscalationDetector, convo: Conversation, view: TurnView, words: int
 ) -> Mood | None:
     """Upset for ``complaint-words``: the customer turn ``view`` tells what went
-    wrong in ``words`` words or more and does not calm down ("thanks, that's
-    sorted"); None otherwise."""
+    wrong in ``words`` words or more, asks nothing and does not calm down
+    ("thanks, that's sorted"); None otherwise."""
+    if any(mark in view.text for mark in _QUESTION_MARKS):
+        return None  # a turn that asks something is an inquiry, told at length or not
     if detector.words(view.text) < words or detector.calms_down(convo, view):
         return None
     return Mood(
