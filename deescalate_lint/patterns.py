@@ -42,7 +42,8 @@ _EDGE = r"(?!(?<=\w)\w)"
 #: No pattern's first possible start known (``PatternGroup.finditer``'s ``starts``).
 NO_STARTS: Mapping[int, int] = {}
 
-#: Seconds one pattern group may spend on one text before it is abandoned...
+#: Seconds one pattern group may spend on one text, twice (``within_budget``:
+#: a second, fresh budget before the pattern is blamed), before it is abandoned...
 MATCH_TIMEOUT = 1.0
 #: ...plus this many seconds per million characters of the text. Why: a fixed
 #: limit fails honest long texts (a 20 MB template) while a super-linear

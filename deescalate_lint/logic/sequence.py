@@ -35,6 +35,7 @@ from ..context import Conversation, TurnView
 from ..escalation import EscalationDetector, Mood
 from ..model import Finding, Notice, Role
 from ..patterns import Hit
+from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
 from .common import group, kept, notice
 
@@ -44,18 +45,22 @@ if TYPE_CHECKING:
 
 
 def quiet(
-    screen: Screen, led: bool, threshold: int, unscored: bool = False
+    screen: Screen, led: bool, threshold: int, bare: bool = False, complaint_words: int = 0
 ) -> list[Finding | Notice] | None:
     """Without a trigger, nothing to judge. With one, a finding needs an upset
-    customer (or, with ``unscored``, a reply that is only the act or a long
-    complaint before it, which the detector's signals do not decide), and a
-    notice a template or a language the detector does not cover: when none of
-    them can be, nothing either."""
+    customer (or, with ``bare``, a reply that is only the act; with
+    ``complaint_words``, a customer turn that long), and a notice a template or
+    a language the detector does not cover: when none of them can be, nothing
+    either."""
     if not led:
         return []
-    if unscored or screen.transcript.template or screen.may_be_upset(threshold):
+    if bare or screen.transcript.template or screen.may_be_upset(threshold):
         return None
     detector = EscalationDetector.default()
+    if complaint_words and any(
+        detector.words(text) >= complaint_words for text in screen.texts(Role.CUSTOMER)
+    ):
+        return None
     if any(not detector.reads_language(lang) for lang in screen.languages(Role.AGENT)):
         return None
     return []
@@ -149,8 +154,8 @@ def quiet(
             "complaint-words",
             int,
             "a customer turn of at least this many words that asks nothing (no question "
-            "mark) and does not calm down counts as upset for this rule when it is the "
-            "customer's last before the agent's turn (0: off): someone who has just told "
+            "mark) and does not calm down counts as upset for this rule in the first "
+            "agent turn that answers it (0: off): someone who has just told "
             "at length what went wrong is in no mood for a joke, even in words the "
             "detector does not read",
             default=0,
@@ -176,7 +181,8 @@ def quiet(
         screen,
         led,
         _threshold(options),
-        bool(options.get("bare-kinds")) or options.get("complaint-words", 0) > 0,
+        bool(options.get("bare-kinds")),
+        int(options.get("complaint-words", 0)),
     ),
 )
 def check(
@@ -206,6 +212,9 @@ def check(
             broke_off = False
             continue
         after_cut_off, broke_off = broke_off, False
+        # The customer turn this agent turn is the first to answer, if any: a long
+        # complaint asks for a serious first reply, not for every later turn.
+        answering, last_customer = last_customer, None
         # Hits first, their scope last: most triggers are excused, or come in a
         # turn that makes them right, and then no negation needs judging.
         excused = asked | agent_before
@@ -255,8 +264,8 @@ def check(
                 f"the customer's mood cannot be judged in language {view.language!r} "
                 "(the escalation detector has no concepts for it); not checked",
             )
-        if not mood.upset and complaint and last_customer is not None:
-            mood = _complained(detector, convo, last_customer, complaint) or mood
+        if not mood.upset and complaint and answering is not None:
+            mood = _complained(detector, convo, answering, complaint) or mood
         bare = None
         if not mood.upset and _alone(convo, view.index):
             bare = _bare(view.turn.text, hits, options.get("bare-kinds"))
@@ -277,8 +286,9 @@ def check(
             yield convo.finding(rule, view, hit.start, end, kind=kind, detail=detail)
 
 
-#: A customer turn holding one of these asks something: ``complaint-words`` leaves it alone.
-_QUESTION_MARKS = ("?", "？")
+#: A question mark that asks something (not one inside a link: "page?id=3"):
+#: ``complaint-words`` leaves a turn holding one alone.
+_ASKS = compile_pattern(r"？|\?(?![\w=&/#%])")
 
 
 def _complained(
@@ -287,8 +297,10 @@ def _complained(
     """Upset for ``complaint-words``: the customer turn ``view`` tells what went
     wrong in ``words`` words or more, asks nothing and does not calm down
     ("thanks, that's sorted"); None otherwise."""
-    if any(mark in view.text for mark in _QUESTION_MARKS):
+    if _ASKS.search(view.text):
         return None  # a turn that asks something is an inquiry, told at length or not
+    if not detector.covers(convo, view):
+        return None  # the mood cannot be judged in its language (the rule says so once)
     if detector.words(view.text) < words or detector.calms_down(convo, view):
         return None
     return Mood(
