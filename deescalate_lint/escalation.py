@@ -155,6 +155,10 @@ class EscalationDetector:
     #: ``[exclaiming] one_mark_ignores``: word-level signals that do not make a
     #: turn's one mark count ("I need it ASAP!" is eager, not upset).
     one_mark_ignores: frozenset[str] = frozenset()
+    #: ``count_once``: signals that count only on words no signal listed before
+    #: them in ``weights`` has read ("doppelt abgebucht" is already frustration:
+    #: a failure report does not weigh it again).
+    count_once: frozenset[str] = frozenset()
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -179,6 +183,7 @@ class EscalationDetector:
             long_account=dict(data.get("long_account", {})),
             one_mark=_compiled(data.get("exclaiming", {}).get("one_mark")),
             one_mark_ignores=frozenset(data.get("exclaiming", {}).get("one_mark_ignores", [])),
+            count_once=frozenset(data.get("count_once", [])),
         )
 
     @cached_property
@@ -239,6 +244,10 @@ class EscalationDetector:
                 for hit in convo.hits(lang.concept(kind), view):
                     if score >= enough:
                         break
+                    if kind in self.count_once and any(
+                        s.start < hit.end and hit.start < s.end for s in signals
+                    ):
+                        continue
                     vetoed = "negation" in hit.pattern.attrs.get("vetoes", ("negation",))
                     if vetoed and convo.scope(view, hit.start, hit.end).negated:
                         continue
