@@ -69,9 +69,6 @@ LONG_ACCOUNT = "long account"
 #: Characters of scripts written without spaces between words (or, Hangul,
 #: with few): counted per character, ``chars_per_word`` to a word.
 _DENSE = compile_pattern(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
-#: Characters of ``_DENSE`` that make one word where shouting is weighed against
-#: a turn's words (the long account's default ``chars_per_word``).
-_DENSE_CHARS_PER_WORD = 2
 #: A word of any other script (letters and digits).
 _SPACED_WORD = compile_pattern(r"(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}])[\p{L}\p{N}])+")
 
@@ -309,8 +306,12 @@ class EscalationDetector:
     def words(self, text: str) -> int:
         """About how many words ``text`` has: words of spaced scripts, and for
         Chinese, Japanese and Korean ``chars_per_word`` characters a word."""
-        dense = len(_DENSE.findall(text)) // int(self.long_account.get("chars_per_word", 2))
-        return dense + len(_SPACED_WORD.findall(text))
+        return self._dense_words(text) + len(_SPACED_WORD.findall(text))
+
+    def _dense_words(self, text: str) -> int:
+        """The words of ``text`` in scripts written without spaces (or, Hangul,
+        with few): ``chars_per_word`` characters a word."""
+        return len(_DENSE.findall(text)) // int(self.long_account.get("chars_per_word", 2))
 
     def long_account_words(self, text: str) -> int:
         """How many words a customer turn long enough to be a long account
@@ -503,7 +504,7 @@ class EscalationDetector:
                 continue
             if _MENU_BEFORE.search(text, max(0, clause.start() - 12), clause.start()):
                 continue
-            if len(loud) >= share * _word_count(clause.group()):
+            if len(loud) >= share * self._shout_share_words(clause.group()):
                 start, end = loud[0].start(), loud[-1].end()
                 found.append(Signal("shouting", start, end, text[start:end]))
         return found
@@ -512,18 +513,17 @@ class EscalationDetector:
         min_words = int(self.shouting.get("min_words", 2))
         if not loud or len(loud) < min_words:
             return None
-        if len(loud) >= float(self.shouting.get("min_share", 0.3)) * _word_count(text):
+        if len(loud) >= float(self.shouting.get("min_share", 0.3)) * self._shout_share_words(text):
             return loud[0].start(), loud[-1].end()
         return None
 
-
-def _word_count(text: str) -> int:
-    """The words of ``text`` in a cased script (``_CASED_WORD`` with a letter), and
-    those of a script without case at ``_DENSE_CHARS_PER_WORD`` characters a word:
-    "MRI" twice in a Korean letter is two acronyms among fifty words, not a turn
-    mostly in capitals."""
-    cased = sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
-    return cased + len(_DENSE.findall(text)) // _DENSE_CHARS_PER_WORD
+    def _shout_share_words(self, text: str) -> int:
+        """The words loud ones are a share of: those of a cased script
+        (``_CASED_WORD`` with a letter), and those of a script without case as
+        ``words`` counts them: "MRI" twice in a Korean letter is two acronyms
+        among fifty words, not a turn mostly in capitals."""
+        cased = sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
+        return cased + self._dense_words(text)
 
 
 def _compiled(pattern: str | None) -> regex.Pattern[str] | None:
