@@ -21,7 +21,7 @@ from functools import cache
 
 from .diskmemo import DiskMemo, content_key
 from .patterns import PatternSpec
-from .spellings import with_optional_apostrophes
+from .spellings import NO_SPELLINGS, Spellings
 
 #: Fold tables by their source file's bytes: reading OpenCC's 4,000 lines was
 #: a few per cent of every cold start, whatever the language linted.
@@ -56,17 +56,19 @@ def fold_table(name: str | None) -> dict[int, str] | None:
 
 
 def prepared_specs(
-    specs: Sequence[PatternSpec], fold: Mapping[int, str] | None, apostrophes: Sequence[str] = ()
+    specs: Sequence[PatternSpec],
+    fold: Mapping[int, str] | None,
+    spellings: Spellings = NO_SPELLINGS,
 ) -> tuple[PatternSpec, ...]:
     """Patterns as the language reads them. They read the folded text, so they
     are folded too: a pack entry written in traditional characters (Cantonese
     係) still matches. And each contraction the language lists matches without
-    its apostrophe as well (spellings.py)."""
-    if not fold and not apostrophes:
+    its apostrophe, each listed word its spoken forms (spellings.py)."""
+    if not fold and not spellings:
         return tuple(specs)
 
     def prepared(source: str) -> str:
-        return with_optional_apostrophes(source.translate(fold) if fold else source, apostrophes)
+        return spellings.apply(source.translate(fold) if fold else source)
 
     out = []
     for spec in specs:

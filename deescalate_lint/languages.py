@@ -31,7 +31,7 @@ from .folds import FOLDS, fold_table, prepared_specs
 from .patterns import PatternGroup, specs_from_data
 from .regexes import compile_pattern
 from .resources import read_toml, shipped_rules_dir
-from .spellings import optional_apostrophes
+from .spellings import NO_SPELLINGS, Spellings
 
 #: Compiled pattern lists by their inputs (``LanguageProfile.compile``), named
 #: by the code that compiles them and the ``regex`` version that checked them.
@@ -123,8 +123,9 @@ class LanguageProfile:
     #: A character fold applied before matching (``[analysis] fold``, see
     #: folds.py), e.g. traditional to simplified Chinese; None for none.
     fold: str | None = None
-    #: Contractions every pattern also reads without the apostrophe (spellings.py).
-    optional_apostrophe: tuple[str, ...] = ()
+    #: Contractions every pattern also reads without the apostrophe, and spoken
+    #: forms of common words (spellings.py).
+    spellings: Spellings = NO_SPELLINGS
     #: Named concept lists (``rules/concepts/<code>.toml``), raw pattern data.
     concepts: Mapping[str, Any] = field(default_factory=dict)
     #: The file each concept is defined in (errors name it; a shipped one is
@@ -169,7 +170,8 @@ class LanguageProfile:
         return (
             self.code,
             self.fold,
-            self.optional_apostrophe,
+            self.spellings.apostrophes,
+            self.spellings.spoken,
             self.word_boundaries,
             self.ignore_case,
             self.near_token,
@@ -183,7 +185,7 @@ class LanguageProfile:
         specs = expand_specs(where, specs_from_data(where, group, items), self)
         return PatternGroup.build(
             where,
-            prepared_specs(specs, self.fold_map, self.optional_apostrophe),
+            prepared_specs(specs, self.fold_map, self.spellings),
             self.word_boundaries,
             self.ignore_case,
         )
@@ -291,7 +293,7 @@ class _CueGroups(MadeOnFirstUse[PatternGroup]):
         where: str,
         scope: Mapping[str, Any],
         fold: str | None,
-        apostrophes: tuple[str, ...],
+        spellings: Spellings,
         word_boundaries: bool,
         ignore_case: bool,
     ) -> None:
@@ -299,7 +301,7 @@ class _CueGroups(MadeOnFirstUse[PatternGroup]):
         self.where = where
         self.scope = scope
         self.fold = fold
-        self.apostrophes = apostrophes
+        self.spellings = spellings
         self.word_boundaries = word_boundaries
         self.ignore_case = ignore_case
 
@@ -307,7 +309,7 @@ class _CueGroups(MadeOnFirstUse[PatternGroup]):
         specs = specs_from_data(self.where, name, self.scope.get(name, []))
         return PatternGroup.build(
             f"{self.where} scope.{name}",
-            prepared_specs(specs, fold_table(self.fold), self.apostrophes),
+            prepared_specs(specs, fold_table(self.fold), self.spellings),
             self.word_boundaries,
             self.ignore_case,
         )
@@ -389,8 +391,8 @@ def load_profile(
     if fold is not None and fold not in FOLDS:
         known = ", ".join(sorted(FOLDS))
         raise RulePackError(where, f"analysis.fold {fold!r} is not one of: {known}")
-    apostrophes = optional_apostrophes(where, data.get("analysis", {}).get("optional_apostrophe"))
-    cues = _CueGroups(where, scope, fold, apostrophes, word_boundaries, ignore_case)
+    spellings = Spellings.of(where, data.get("analysis", {}))
+    cues = _CueGroups(where, scope, fold, spellings, word_boundaries, ignore_case)
     if build_cues:
         cues.make_all()
     window = scope.get("window", 6)
@@ -422,7 +424,7 @@ def load_profile(
         script_share=float(detection.get("script_share", 0.3)),
         script_per_latin_word=detection.get("per_latin") == "word",
         fold=fold,
-        optional_apostrophe=apostrophes,
+        spellings=spellings,
         concepts=concepts,
         concept_files=(
             concepts.files

@@ -1,4 +1,5 @@
-"""Contractions a language lets every pattern read without their apostrophe.
+"""Spellings a language lets every pattern read: contractions without their
+apostrophe, and the spoken forms of common words.
 
 Why: chat and social posts drop the apostrophe all the time ("dont", "cant",
 "im so angry", "i cant guarantee"), and a pack pattern that spells "don't"
@@ -9,13 +10,23 @@ dozen of several hundred). A language file lists the contractions in
 (and in a scope cue) then also matches with its apostrophe left out. Only
 listed words: "we're"/"were", "we'll"/"well" and "I'll"/"ill" are other words
 without it, so English does not list them.
+
+The same holds for spoken and dialect forms of a few function words: German
+writers put Bavarian, Swiss, Berlin and Low German speech in transcripts ("des
+is ned mei Problem", "dat is nich meine Schuld"), and a pattern that spells
+"das ist nicht" missed them all. A language file maps a standard word to its
+spoken forms in ``[analysis] spoken_forms``; each listed word written as a
+whole word of a pattern (or a scope cue) then also matches those forms.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+
+import regex
 
 from .errors import RulePackError
 
@@ -60,3 +71,99 @@ def with_optional_apostrophes(source: str, words: Sequence[str]) -> str:
         return head + word.replace("'", "'?")
 
     return _CONTRACTION.sub(optional, source)
+
+
+#: A language's spoken forms: (standard word, its other spellings), sorted.
+SpokenForms = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def spoken_forms(where: str, table: object) -> SpokenForms:
+    """The ``spoken_forms`` table of a language file, checked."""
+    if table is None:
+        return ()
+    ok = isinstance(table, Mapping) and all(
+        isinstance(word, str)
+        and regex.fullmatch(r"\w+", word)
+        and isinstance(forms, list)
+        and forms
+        and all(isinstance(f, str) and regex.fullmatch(r"[\w']+", f) for f in forms)
+        for word, forms in table.items()
+    )
+    if not ok:
+        raise RulePackError(
+            where,
+            "analysis.spoken_forms must map a word to a list of its spoken forms "
+            '(e.g. nicht = ["net", "ned"])',
+        )
+    assert isinstance(table, Mapping)
+    return tuple(sorted((word.casefold(), tuple(forms)) for word, forms in table.items()))
+
+
+#: A whole word of a pattern's source: after the start, a space, "(", "|", ":",
+#: a lookaround's "=" or "!", an escape "\b" / "\s", or a quantified space or
+#: group ending in one ("\s+", "(?:\w+ ){0,2}?"); before the end, a space, ")",
+#: "|" or such an escape. Not a word followed by a quantifier ("nichts?"),
+#: another word character or an apostrophe, nor one inside a character class.
+_QUANTIFIER = r"(?:[?*+]|\{[\d,]+\})\??"
+_WHOLE_WORD = (
+    rf"(?<=^|[ (|:=!]|\\[bs]|\\s{_QUANTIFIER}|(?: |\\s)\){_QUANTIFIER})"
+    r"(WORDS)(?=$|[ )|]|\\[bs])"
+)
+
+
+@lru_cache(maxsize=8)
+def _spoken_pattern(forms: SpokenForms) -> tuple[regex.Pattern[str], dict[str, str]]:
+    words = "|".join(regex.escape(word) for word, _ in sorted(forms, key=lambda f: -len(f[0])))
+    alternatives = {word: "|".join(others) for word, others in forms}
+    return regex.compile(_WHOLE_WORD.replace("WORDS", words), regex.IGNORECASE), alternatives
+
+
+def with_spoken_forms(source: str, forms: SpokenForms) -> str:
+    """``source`` with each listed word also matching its spoken forms ("ist"
+    becomes "(?:ist|is|isch)"), the author's spelling kept first; a word
+    written in capitals stays as it is."""
+    if not forms:
+        return source
+    pattern, alternatives = _spoken_pattern(forms)
+
+    def widened(match: regex.Match[str]) -> str:
+        word = match.group()
+        # A word in capitals is about capitals (shouting: "(?-i:NICHT)").
+        if (len(word) > 1 and word.isupper()) or _in_class(source, match.start()):
+            return word
+        return f"(?:{word}|{alternatives[word.casefold()]})"
+
+    return pattern.sub(widened, source)
+
+
+def _in_class(source: str, index: int) -> bool:
+    """Whether ``index`` is inside a character class ("[ist]") of ``source``."""
+    opened = source.rfind("[", 0, index)
+    return opened != -1 and source.find("]", opened) > index and source[opened - 1 : opened] != "\\"
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """What a language lets every pattern and cue read besides what it spells:
+    contractions without the apostrophe, spoken forms of common words."""
+
+    apostrophes: tuple[str, ...] = ()
+    spoken: SpokenForms = ()
+
+    @staticmethod
+    def of(where: str, analysis: Mapping[str, object]) -> Spellings:
+        """The spellings of a language file's ``[analysis]`` table, checked."""
+        return Spellings(
+            optional_apostrophes(where, analysis.get("optional_apostrophe")),
+            spoken_forms(where, analysis.get("spoken_forms")),
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.apostrophes or self.spoken)
+
+    def apply(self, source: str) -> str:
+        return with_spoken_forms(with_optional_apostrophes(source, self.apostrophes), self.spoken)
+
+
+#: No spellings besides what the patterns spell (a language without ``[analysis]``).
+NO_SPELLINGS = Spellings()
