@@ -96,26 +96,31 @@ def spoken_forms(where: str, table: object) -> SpokenForms:
             '(e.g. nicht = ["net", "ned"])',
         )
     assert isinstance(table, Mapping)
-    return tuple(sorted((word.casefold(), tuple(forms)) for word, forms in table.items()))
+    # lower(), not casefold(): "weiß" is read as written and as "weiss".
+    return tuple(sorted((word.lower(), tuple(forms)) for word, forms in table.items()))
 
 
 #: A whole word of a pattern's source: after the start, a space, "(", "|", ":",
 #: a lookaround's "=" or "!", an escape "\b" / "\s", or a quantified space or
 #: group ending in one ("\s+", "(?:\w+ ){0,2}?"); before the end, a space, ")",
 #: "|" or such an escape. Not a word followed by a quantifier ("nichts?"),
-#: another word character or an apostrophe, nor one inside a character class.
+#: another word character or an apostrophe, nor one inside a character class,
+#: nor a group's name ("(?P=ist)", "(?(ist)"). Only the words ignore case: "\B"
+#: and "\S" are not "\b" and "\s" (widened, "\Bist\b" would read "Preis").
 _QUANTIFIER = r"(?:[?*+]|\{[\d,]+\})\??"
 _WHOLE_WORD = (
     rf"(?<=^|[ (|:=!]|\\[bs]|\\s{_QUANTIFIER}|(?: |\\s)\){_QUANTIFIER})"
-    r"(WORDS)(?=$|[ )|]|\\[bs])"
+    r"(?<!\(\?P=|\(\?\()((?i:WORDS))(?=$|[ )|]|\\[bs])"
 )
 
 
 @lru_cache(maxsize=8)
 def _spoken_pattern(forms: SpokenForms) -> tuple[regex.Pattern[str], dict[str, str]]:
-    words = "|".join(regex.escape(word) for word, _ in sorted(forms, key=lambda f: -len(f[0])))
-    alternatives = {word: "|".join(others) for word, others in forms}
-    return regex.compile(_WHOLE_WORD.replace("WORDS", words), regex.IGNORECASE), alternatives
+    # Both "weiß" and "weiss": the regex module ignores case one letter for one.
+    spelled = {w for word, _ in forms for w in (word, word.casefold())}
+    words = "|".join(regex.escape(word) for word in sorted(spelled, key=lambda w: (-len(w), w)))
+    alternatives = {word.casefold(): "|".join(others) for word, others in forms}
+    return regex.compile(_WHOLE_WORD.replace("WORDS", words)), alternatives
 
 
 def with_spoken_forms(source: str, forms: SpokenForms) -> str:

@@ -58,7 +58,9 @@ def test_negation_without_apostrophe_still_negates() -> None:
     assert "unrealistic-promise" not in _rules("i cant guarantee it will arrive tomorrow")
 
 
-FORMS = spoken_forms("de.toml", {"ist": ["is", "isch"], "nicht": ["net", "ned"], "das": ["des"]})
+FORMS = spoken_forms(
+    "de.toml", {"ist": ["is", "isch"], "nicht": ["net", "ned"], "das": ["des"], "weiß": ["woaß"]}
+)
 
 
 @pytest.mark.parametrize(
@@ -79,6 +81,12 @@ FORMS = spoken_forms("de.toml", {"ist": ["is", "isch"], "nicht": ["net", "ned"],
         (r"\w+ist", r"\w+ist"),
         ("[ist]", "[ist]"),  # a character class
         ("ist\\w*", "ist\\w*"),
+        (r"\Bist\b", r"\Bist\b"),  # "\B" is not "\b" (widened, it would read "Preis")
+        (r"ist\S+", r"ist\S+"),
+        ("(?P<ist>a)(?P=ist)", "(?P<ist>a)(?P=ist)"),  # a group's name
+        ("(?(ist)a|b)", "(?(ist)a|b)"),
+        ("weiß", "(?:weiß|woaß)"),  # "ß" as written ...
+        ("Weiss", "(?:Weiss|woaß)"),  # ... and as "ss"
     ],
 )
 def test_listed_words_also_read_their_spoken_forms(source: str, expected: str) -> None:
