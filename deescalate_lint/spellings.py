@@ -115,18 +115,22 @@ _WHOLE_WORD = (
 
 
 @lru_cache(maxsize=8)
-def _spoken_pattern(forms: SpokenForms) -> tuple[regex.Pattern[str], dict[str, str]]:
+def _spoken_pattern(
+    forms: SpokenForms,
+) -> tuple[regex.Pattern[str], dict[str, tuple[str, ...]]]:
     # Both "weiß" and "weiss": the regex module ignores case one letter for one.
     spelled = {w for word, _ in forms for w in (word, word.casefold())}
     words = "|".join(regex.escape(word) for word in sorted(spelled, key=lambda w: (-len(w), w)))
-    alternatives = {word.casefold(): "|".join(others) for word, others in forms}
+    alternatives = {word.casefold(): others for word, others in forms}
     return regex.compile(_WHOLE_WORD.replace("WORDS", words)), alternatives
 
 
 def with_spoken_forms(source: str, forms: SpokenForms) -> str:
     """``source`` with each listed word also matching its spoken forms ("ist"
     becomes "(?:ist|is|isch)"), the author's spelling kept first; a word
-    written in capitals stays as it is."""
+    written in capitals stays as it is, and a capitalised word gets
+    capitalised forms: in a case-sensitive group the author meant the case
+    ("(?-i:Sie)", the polite "you", reads "Se", not "se", "they")."""
     if not forms:
         return source
     pattern, alternatives = _spoken_pattern(forms)
@@ -136,7 +140,10 @@ def with_spoken_forms(source: str, forms: SpokenForms) -> str:
         # A word in capitals is about capitals (shouting: "(?-i:NICHT)").
         if (len(word) > 1 and word.isupper()) or _in_class(source, match.start()):
             return word
-        return f"(?:{word}|{alternatives[word.casefold()]})"
+        others = alternatives[word.casefold()]
+        if word[0].isupper():
+            others = tuple(form[:1].upper() + form[1:] for form in others)
+        return f"(?:{word}|{'|'.join(others)})"
 
     return pattern.sub(widened, source)
 
@@ -167,6 +174,7 @@ class Spellings:
         return bool(self.apostrophes or self.spoken)
 
     def apply(self, source: str) -> str:
+        """A pattern's source as the language reads it (both spellings applied)."""
         return with_spoken_forms(with_optional_apostrophes(source, self.apostrophes), self.spoken)
 
 

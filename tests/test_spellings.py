@@ -74,7 +74,8 @@ FORMS = spoken_forms(
         (r"(?:\w+ ){0,2}?nicht\b", r"(?:\w+ ){0,2}?(?:nicht|net|ned)\b"),  # after a quantified gap
         (r"ist\s+nicht", r"(?:ist|is|isch)\s+(?:nicht|net|ned)"),
         (r"(?<!nicht )Schuld", r"(?<!(?:nicht|net|ned) )Schuld"),  # a lookbehind reads them too
-        ("Das", "(?:Das|des)"),  # the author's case is kept first
+        ("Das", "(?:Das|Des)"),  # the author's case is kept, for the forms too
+        ("(?-i:Das)", "(?-i:(?:Das|Des))"),  # so a case-sensitive group keeps meaning it
         ("(?-i:NICHT)", "(?-i:NICHT)"),  # capitals are about capitals (shouting)
         ("nichts?", "nichts?"),  # not a listed word, and quantified
         ("(?:ge)?nicht", "(?:ge)?nicht"),  # after an optional prefix: part of a longer word
@@ -86,7 +87,7 @@ FORMS = spoken_forms(
         ("(?P<ist>a)(?P=ist)", "(?P<ist>a)(?P=ist)"),  # a group's name
         ("(?(ist)a|b)", "(?(ist)a|b)"),
         ("weiß", "(?:weiß|woaß)"),  # "ß" as written ...
-        ("Weiss", "(?:Weiss|woaß)"),  # ... and as "ss"
+        ("Weiss", "(?:Weiss|Woaß)"),  # ... and as "ss"
     ],
 )
 def test_listed_words_also_read_their_spoken_forms(source: str, expected: str) -> None:
