@@ -62,6 +62,8 @@ _LOUD_WORD = compile_pattern(
 _CLAUSE = compile_pattern(r"[^.!?;:,\n—–()\"“”>]+")
 #: A menu path's ">" (or its HTML escape) just before a clause.
 _MENU_BEFORE = compile_pattern(r"(?:>|&gt;)\s*+\Z")
+#: A question mark that asks something (not one inside a link: "page?id=3").
+_ASKS = compile_pattern(r"？|\?(?![\w=&/#%])")
 #: Signals measured in code, not listed as concepts.
 MEASURED = ("shouting", "exclaiming", "emphasis")
 #: The signal a long account adds (``[long_account]``), not a concept either.
@@ -278,12 +280,22 @@ class EscalationDetector:
             # Not a thankful or relieved "!" ("Unglaublich schnell, danke!").
             signals.append(mark)
             score += self.weight_of(mark)
-        words = self.long_account_words(text) if worded > 0 and score < self.threshold else 0
+        long = worded > 0 and score < self.threshold and not self._inquiry(text, signals)
+        words = self.long_account_words(text) if long else 0
         if words:
             # Last, so a finding's message names the words first.
             signals.append(Signal(LONG_ACCOUNT, 0, 0, f"{words} words", self.long_weight))
             score += self.long_weight
         return Escalation(score, tuple(signals), self.threshold)
+
+    def _inquiry(self, text: str, signals: Sequence[Signal]) -> bool:
+        """A long turn that asks a question and whose only words of upset are
+        ``[long_account] inquiry_signals`` is an inquiry told at length ("the
+        printer is not printing black, the cartridge is new ... Correct?"), not
+        a long account: it gets no bonus."""
+        kinds = self.long_account.get("inquiry_signals", ())
+        worded = {s.kind for s in signals if s.kind not in MEASURED}
+        return bool(kinds) and worded <= set(kinds) and asks_something(text)
 
     def _one_mark(self, text: str, signals: Sequence[Signal]) -> Signal | None:
         """One exclamation mark (``one_mark``) in a turn not already exclaiming:
@@ -524,6 +536,11 @@ class EscalationDetector:
         among fifty words, not a turn mostly in capitals."""
         cased = sum(1 for m in _CASED_WORD.finditer(text) if any(c.isalpha() for c in m.group()))
         return cased + self._dense_words(text)
+
+
+def asks_something(text: str) -> bool:
+    """Whether a customer turn asks something: a question mark, not one inside a link."""
+    return _ASKS.search(text) is not None
 
 
 def _compiled(pattern: str | None) -> regex.Pattern[str] | None:

@@ -32,10 +32,9 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..context import Conversation, TurnView
-from ..escalation import EscalationDetector, Mood
+from ..escalation import EscalationDetector, Mood, asks_something
 from ..model import Finding, Notice, Role
 from ..patterns import Hit
-from ..regexes import compile_pattern
 from . import GroupSpec, OptionSpec, register
 from .common import group, kept, notice
 
@@ -286,18 +285,13 @@ def check(
             yield convo.finding(rule, view, hit.start, end, kind=kind, detail=detail)
 
 
-#: A question mark that asks something (not one inside a link: "page?id=3"):
-#: ``complaint-words`` leaves a turn holding one alone.
-_ASKS = compile_pattern(r"？|\?(?![\w=&/#%])")
-
-
 def _complained(
     detector: EscalationDetector, convo: Conversation, view: TurnView, words: int
 ) -> Mood | None:
     """Upset for ``complaint-words``: the customer turn ``view`` tells what went
     wrong in ``words`` words or more, asks nothing and does not calm down
     ("thanks, that's sorted"); None otherwise."""
-    if _ASKS.search(view.text):
+    if asks_something(view.text):
         return None  # a turn that asks something is an inquiry, told at length or not
     if not detector.covers(convo, view):
         return None  # the mood cannot be judged in its language (the rule says so once)
