@@ -71,7 +71,8 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
             ("고객", "요금이 왜 두 번 빠져나갔어요?!"),
             ("상담원", "결제 버튼을 잘못 누르신 것 같네요."),
         ),
-        frozenset({"defensive-phrasing"}),
+        # A double charge protested ("?!") is upset: the blame acknowledges nothing.
+        frozenset({"defensive-phrasing", "missing-empathy"}),
     ),
     (
         "promise-chat",
@@ -137,7 +138,9 @@ CASES: list[tuple[str, dict[str, Any], frozenset[str]]] = [
             ("고객", "결제가 안 돼요 ㅠㅠ error code E102 떠요"),
             ("상담원", "Sorry! 카드사 점검 시간이라 그래요. 30분 뒤에 다시 시도해 주세요."),
         ),
-        frozenset(),
+        # A failed payment with a crying ㅠㅠ is upset (the failure signal, session 26):
+        # a bare "Sorry!" is no acknowledgement, and the fix comes with no recap.
+        frozenset({"missing-empathy", "no-recap"}),
     ),
     (
         "mixed-whole-english-turn",

@@ -46,9 +46,11 @@ def test_configured_columns_through_the_linter(tmp_path: Path) -> None:
     assert not [r for r in results if isinstance(r, InputError)]
     findings = [r for r in results if not isinstance(r, (Notice, InputError))]
     # The semicolon delimiter is found from the header; the language column is read.
-    # Two behaviours in one stretch: one finding that names both.
-    assert [(f.transcript, f.turn, f.evidence, f.language) for f in findings] == [
-        ("A-7", 2, "Calm down, that is not my fault", "en"),
+    # Two defensive behaviours in one stretch: one finding that names both; and the
+    # reply acknowledges nothing of an overcharge the customer reported (missing-empathy).
+    assert [(f.rule, f.transcript, f.turn, f.evidence, f.language) for f in findings] == [
+        ("defensive-phrasing", "A-7", 2, "Calm down, that is not my fault", "en"),
+        ("missing-empathy", "A-7", 2, "Calm down, that is not my fault", "en"),
     ]
 
 
