@@ -30,22 +30,17 @@ import run  # eval/run.py: the same loading, linting and matching as the scores
 import deescalate_lint as dl
 from deescalate_lint.context import Conversation
 from deescalate_lint.escalation import EscalationDetector
-from deescalate_lint.model import Role, Transcript, Turn
+from deescalate_lint.readers import coerce
 
 UPSET_RULES = ("missing-empathy", "email-when-call-needed", "no-recap", "escape", "joking")
 
 
-def conversation(record: dict[str, Any], language: str) -> Conversation:
-    """The record as the detector sees it, every turn in ``language``."""
-    turns = tuple(
-        Turn(
-            speaker=t["speaker"],
-            role=Role.AGENT if t["speaker"] == "agent" else Role.CUSTOMER,
-            text=t["text"],
-        )
-        for t in record["turns"]
-    )
-    return Conversation.build(Transcript(turns), language, [language] * len(turns))
+def conversation(linter: dl.Linter, record: dict[str, Any], language: str) -> Conversation:
+    """The record as the detector sees it (read as the linter reads it), every
+    turn in ``language``."""
+    transcript = coerce(record, linter.roles, record["id"])
+    codes = [language] * len(transcript.turns)
+    return Conversation.build(transcript, language, codes, linter.languages)
 
 
 def misses(
@@ -65,7 +60,7 @@ def misses(
             missed = run.match(language, labels, hits, notices).false_negatives
             if not missed:
                 continue
-            convo = conversation(record, language)
+            convo = conversation(linter, record, language)
             for label in missed:
                 mood = convo.mood_before(label.turn)
                 upset = bool(mood and mood.upset)
