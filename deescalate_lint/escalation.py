@@ -280,9 +280,8 @@ class EscalationDetector:
             # Not a thankful or relieved "!" ("Unglaublich schnell, danke!").
             signals.append(mark)
             score += self.weight_of(mark)
-        long = worded > 0 and score < self.threshold and not self._inquiry(text, signals)
-        words = self.long_account_words(text) if long else 0
-        if words:
+        words = self.long_account_words(text) if worded > 0 and score < self.threshold else 0
+        if words and not self._inquiry(text, signals):
             # Last, so a finding's message names the words first.
             signals.append(Signal(LONG_ACCOUNT, 0, 0, f"{words} words", self.long_weight))
             score += self.long_weight
@@ -293,9 +292,13 @@ class EscalationDetector:
         ``[long_account] inquiry_signals`` is an inquiry told at length ("the
         printer is not printing black, the cartridge is new ... Correct?"), not
         a long account: it gets no bonus."""
-        kinds = self.long_account.get("inquiry_signals", ())
+        kinds = self._inquiry_signals
         worded = {s.kind for s in signals if s.kind not in MEASURED}
-        return bool(kinds) and worded <= set(kinds) and asks_something(text)
+        return bool(kinds) and worded <= kinds and asks_something(text)
+
+    @cached_property
+    def _inquiry_signals(self) -> frozenset[str]:
+        return frozenset(self.long_account.get("inquiry_signals", ()))
 
     def _one_mark(self, text: str, signals: Sequence[Signal]) -> Signal | None:
         """One exclamation mark (``one_mark``) in a turn not already exclaiming:
