@@ -158,9 +158,6 @@ class EscalationDetector:
     #: them in ``weights`` has read ("doppelt abgebucht" is already frustration:
     #: a failure report does not weigh it again).
     count_once: frozenset[str] = frozenset()
-    #: ``never_negated``: signals a negation in scope does not cancel (a swear
-    #: word is said whatever the sentence negates: "not fucking working").
-    never_negated: frozenset[str] = frozenset()
 
     @staticmethod
     @lru_cache(maxsize=1)
@@ -186,7 +183,6 @@ class EscalationDetector:
             one_mark=_compiled(data.get("exclaiming", {}).get("one_mark")),
             one_mark_ignores=frozenset(data.get("exclaiming", {}).get("one_mark_ignores", [])),
             count_once=frozenset(data.get("count_once", [])),
-            never_negated=frozenset(data.get("never_negated", [])),
         )
 
     @cached_property
@@ -251,9 +247,7 @@ class EscalationDetector:
                         s.start < hit.end and hit.start < s.end for s in signals
                     ):
                         continue
-                    vetoed = kind not in self.never_negated and "negation" in hit.pattern.attrs.get(
-                        "vetoes", ("negation",)
-                    )
+                    vetoed = "negation" in hit.pattern.attrs.get("vetoes", ("negation",))
                     if vetoed and convo.scope(view, hit.start, hit.end).negated:
                         continue
                     weight = int(hit.pattern.attrs.get("weight", self.weights[kind]))

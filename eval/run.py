@@ -178,35 +178,29 @@ def overlaps(label: Label, hit: Hit) -> bool:
     return any(start < hit.end and hit.start < end for start, end in label.spans)
 
 
+def same_place(label: Label, hit: Hit) -> bool:
+    """Same conversation, turn and rule (a near miss when the spans do not overlap)."""
+    return (hit.conversation, hit.turn, hit.rule) == (label.conversation, label.turn, label.rule)
+
+
+def finds(hit: Hit, label: Label) -> bool:
+    """The finding is the labelled behaviour: same place, overlapping words."""
+    return same_place(label, hit) and overlaps(label, hit)
+
+
 def match(language: str, labels: list[Label], hits: list[Hit], notices: list[str]) -> Outcome:
     """One-to-one matching, same conversation, turn and rule, overlapping spans."""
     free = list(hits)
     matched = []
     missed = []
     for label in labels:
-        partner = next(
-            (
-                h
-                for h in free
-                if (h.conversation, h.turn, h.rule) == (label.conversation, label.turn, label.rule)
-                and overlaps(label, h)
-            ),
-            None,
-        )
+        partner = next((h for h in free if finds(h, label)), None)
         if partner is None:
             missed.append(label)
         else:
             free.remove(partner)
             matched.append((label, partner))
-    covered = [
-        label
-        for label in labels
-        if any(
-            (h.conversation, h.turn, h.rule) == (label.conversation, label.turn, label.rule)
-            and overlaps(label, h)
-            for h in hits
-        )
-    ]
+    covered = [label for label in labels if any(finds(h, label) for h in hits)]
     return Outcome(language, labels, hits, matched, missed, free, notices, covered)
 
 
@@ -233,7 +227,6 @@ def counts(outcomes: Iterable[Outcome]) -> dict[tuple[str, str], list[int]]:
 
 def coverage(outcomes: Iterable[Outcome]) -> dict[tuple[str, str], int]:
     """(language or ALL, rule or "all rules") -> labels some finding overlaps."""
-    outcomes = list(outcomes)
     covered: dict[tuple[str, str], int] = defaultdict(int)
     for outcome in outcomes:
         for label in outcome.covered:
@@ -323,10 +316,7 @@ def details(outcome: Outcome) -> list[str]:
         "",
     ]
     near = {
-        id(h)
-        for h in outcome.false_positives
-        for x in outcome.false_negatives
-        if (h.conversation, h.turn, h.rule) == (x.conversation, x.turn, x.rule)
+        id(h) for h in outcome.false_positives for x in outcome.false_negatives if same_place(x, h)
     }
     lines.append(f"False positives ({len(outcome.false_positives)}):")
     lines.append("")
@@ -423,7 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         "# deescalate-lint: evaluation",
         "",
         f"deescalate-lint {dl.__version__}; {mode}; conversations in {args.set}.",
-        "Matching: same conversation, turn and rule, overlapping evidence spans; one-to-one.",
+        "Matching: same conversation, turn and rule, overlapping evidence spans; one-to-one "
+        "(the last column, recall (any), counts a label found by any overlapping finding).",
         f"Rules scored (those the set labels): {', '.join(scored)}.",
         "",
         *table(outcomes),
