@@ -179,9 +179,12 @@ def _throughput_section(
             )
         )
         section["floor"] = measure.scan_floor(given, repeat)
-        section["proselint"] = measure.proselint_throughput(given, args.proselint_seconds)
-        if stats["text_bytes"] <= 5_000_000:
-            section["proselint_document"] = measure.proselint_document(given)
+        if measure.has_proselint():
+            section["proselint"] = measure.proselint_throughput(given, args.proselint_seconds)
+            if stats["text_bytes"] <= 5_000_000:
+                section["proselint_document"] = measure.proselint_document(given)
+        else:
+            print(f"[{name}] proselint is not installed (pip install -e '.[bench]'): not compared")
         print(f"[{name}] floor and baselines done")
         sections[name] = section
     return sections

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import statistics
@@ -349,6 +350,11 @@ def _cpu() -> tuple[float, float]:
 
 
 # -- baselines --------------------------------------------------------------------------
+
+
+def has_proselint() -> bool:
+    """Whether the proselint baseline can run (the ``bench`` extra installs it)."""
+    return importlib.util.find_spec("proselint") is not None
 
 
 def proselint_throughput(path: Path, budget_s: float) -> dict[str, Any]:

@@ -60,11 +60,12 @@ def figures(report: dict[str, Any]) -> dict[str, Any]:
                 row[f"cpu_ratio_{mode}_vs_today"] = (
                     section[f"today_{mode}"]["cpu_seconds"] / section[f"lint_{mode}"]["cpu_seconds"]
                 )
-        prose = section["proselint"]
-        row["proselint_mb_per_s"] = _rate(prose["text_bytes"] / 1e6, prose["seconds"])
-        row["proselint_share_linted"] = prose["text_bytes"] / max(stats["text_bytes"], 1)
         auto = row["lint_auto"]["mb_per_s"]
-        row["ratio_vs_proselint"] = auto / row["proselint_mb_per_s"]
+        prose = section.get("proselint")
+        if prose:
+            row["proselint_mb_per_s"] = _rate(prose["text_bytes"] / 1e6, prose["seconds"])
+            row["proselint_share_linted"] = prose["text_bytes"] / max(stats["text_bytes"], 1)
+            row["ratio_vs_proselint"] = auto / row["proselint_mb_per_s"]
         document = section.get("proselint_document")
         if document:
             row["proselint_document_mb_per_s"] = _rate(
@@ -165,13 +166,20 @@ def markdown(report: dict[str, Any], derived: dict[str, Any]) -> str:
             f"({_ok(row['ratio_vs_proselint_document'] >= TARGETS['proselint_document'])})"
             if "proselint_document_mb_per_s" in row
             else "not run (corpus over 5 MB) | "
+            if "proselint_mb_per_s" in row
+            else "not installed | "
+        )
+        per_transcript = (
+            f"{row['proselint_mb_per_s']:.3f} ({row['proselint_share_linted']:.0%}) | "
+            f"{row['ratio_vs_proselint']:.1f}x |"
+            if "proselint_mb_per_s" in row
+            else "not installed | |"
         )
         lines.append(
             f"| {name} | {row['floor_mb_per_s']:.1f} ({floor['engine']}) | "
             f"**{row['floor_over_lint_auto']:.1f}x** ({_ok(row['floor_over_lint_auto'] <= TARGETS['floor'])}) | "
             f"{row['floor_over_lint_given']:.1f}x | {floor['candidates']} / {floor['hits']} | {document} | "
-            f"{row['proselint_mb_per_s']:.3f} ({row['proselint_share_linted']:.0%}) | "
-            f"{row['ratio_vs_proselint']:.1f}x |"
+            f"{per_transcript}"
         )
     lines.append("")
     startup = report.get("startup")
