@@ -138,7 +138,7 @@ def line(name: str, rule: str, outcomes: list[Outcome]) -> str:
     rows = counts(outcomes)
     cells = []
     for language in [o.language for o in outcomes] + ["ALL"]:
-        labels, findings, tp = rows[(language, rule)]
+        labels, findings, tp, _ = rows[(language, rule)]
         cells.append(f"{language} {tp}/{labels} f{findings}")
     return f"{name:10s} {rule:24s} " + " | ".join(cells)
 
@@ -169,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             # The concept's rule is scored even where no item is labelled for it.
             _, outcomes = evaluate(out / name, LANGUAGES, detect=True, rules=[rule])
             print(line(name, rule, outcomes))
-            numbers[name] = {lang: row for (lang, r), row in counts(outcomes).items() if r == rule}
+            numbers[name] = {
+                lang: row[:3] for (lang, r), row in counts(outcomes).items() if r == rule
+            }
             report += [f"## {name} ({rule})", ""]
             for outcome in outcomes:
                 report.extend(details(outcome))

@@ -34,8 +34,8 @@ def test_one_finding_over_two_labels_is_one_match_and_covers_both() -> None:
     assert len(outcome.false_negatives) == 1
     assert outcome.covered == labels
     rows = run.counts([outcome])
-    assert rows[("en", "defensive-phrasing")] == [2, 1, 1]
-    assert run.coverage([outcome])[("ALL", "all rules")] == 2
+    assert rows[("en", "defensive-phrasing")][:3] == [2, 1, 1]
+    assert rows[("ALL", "all rules")][3] == 2
 
 
 def test_a_finding_of_another_rule_or_elsewhere_covers_nothing() -> None:
@@ -44,4 +44,4 @@ def test_a_finding_of_another_rule_or_elsewhere_covers_nothing() -> None:
     elsewhere = _hit(TEXT.index("Anything"), len(TEXT))
     outcome = run.match("en", labels, [other_rule, elsewhere], [])
     assert outcome.covered == []
-    assert run.coverage([outcome])[("en", "defensive-phrasing")] == 0
+    assert run.counts([outcome])[("en", "defensive-phrasing")][3] == 0
